@@ -1,0 +1,235 @@
+"""Layout arithmetic as pure functions on tuples: sizes, strides, dims.
+
+Nothing here touches a Tensor, so each function can be tried on plain tuples.
+Strides are counted in elements, not bytes.
+"""
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple that prints like ``torch.Size``.
+
+    Examples
+    --------
+    >>> Size((3, 4))
+    mytensor.Size([3, 4])
+    >>> Size((3, 4))[0]
+    3
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"mytensor.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        """Return the number of elements a tensor of this shape holds."""
+        return numel(self)
+
+
+def numel(shape):
+    """Return the number of elements in a tensor of ``shape``.
+
+    Examples
+    --------
+    >>> numel((3, 4))
+    12
+    >>> numel(())
+    1
+    """
+    count = 1
+    for size in shape:
+        count *= size
+    return count
+
+
+def normalize_dim(dim, ndim):
+    """Turn a possibly negative ``dim`` into an index in ``range(ndim)``.
+
+    A 0-d tensor accepts dims -1 and 0, as in torch.
+
+    Raises
+    ------
+    IndexError
+        When ``dim`` is out of range, in torch's words.
+
+    Examples
+    --------
+    >>> normalize_dim(-1, 3)
+    2
+    """
+    low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not low <= dim <= high:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
+        )
+    return dim + max(ndim, 1) if dim < 0 else dim
+
+
+def contiguous_strides(shape):
+    """Return the strides of a contiguous (row-major) tensor of ``shape``.
+
+    The last dimension has stride 1; each earlier stride is the product of the
+    sizes after it. A size of 0 counts as 1 here, so that strides stay
+    positive, as torch does.
+
+    Parameters
+    ----------
+    shape : tuple of int
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> contiguous_strides((3, 4))
+    (4, 1)
+    >>> contiguous_strides((2, 0, 3))
+    (3, 3, 1)
+    >>> contiguous_strides(())
+    ()
+    """
+    # Task 1.1: strides of a contiguous layout
+    ### BEGIN SOLUTION
+    strides = []
+    step = 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
+    ### END SOLUTION
+
+
+def is_contiguous(shape, strides):
+    """Return True when ``strides`` are the contiguous strides of ``shape``.
+
+    Dimensions of size 1 may have any stride, and a tensor with no elements
+    is always contiguous, as in torch.
+
+    Examples
+    --------
+    >>> is_contiguous((3, 4), (4, 1))
+    True
+    >>> is_contiguous((4, 3), (1, 4))
+    False
+    """
+    if numel(shape) == 0:
+        return True
+    expected = 1
+    for size, stride in zip(reversed(shape), reversed(strides)):
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def infer_size(shape, count):
+    """Resolve a requested shape for ``count`` elements, filling in one ``-1``.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The requested sizes; at most one may be -1.
+    count : int
+        The number of elements of the tensor being reshaped.
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    RuntimeError
+        For two -1s, a size below -1, or a shape that does not hold ``count``
+        elements, with torch's messages.
+
+    Examples
+    --------
+    >>> infer_size((3, -1), 12)
+    (3, 4)
+    >>> infer_size((5,), 12)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: shape '[5]' is invalid for input of size 12
+    """
+    # Task 1.3: fill in the -1 of a requested shape
+    ### BEGIN SOLUTION
+    known = 1
+    unknown = None
+    for i, size in enumerate(shape):
+        if size == -1:
+            if unknown is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            unknown = i
+        elif size < 0:
+            raise RuntimeError(f"invalid shape dimension {size}")
+        else:
+            known *= size
+    if unknown is None:
+        if known != count:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {count}")
+        return tuple(shape)
+    if known == 0:
+        raise RuntimeError(
+            f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+            "unspecified dimension size -1 can be any value and is ambiguous"
+        )
+    if count % known != 0:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {count}")
+    return shape[:unknown] + (count // known,) + shape[unknown + 1 :]
+    ### END SOLUTION
+
+
+def view_strides(old_shape, old_strides, new_shape):
+    """Return strides that show the same elements in ``new_shape``, or None.
+
+    A view is possible when every group of old dimensions that is merged or
+    split was itself laid out contiguously. ``new_shape`` must already hold the
+    same number of elements (see ``infer_size``).
+
+    Examples
+    --------
+    >>> view_strides((3, 4), (4, 1), (2, 6))
+    (6, 1)
+    >>> view_strides((4, 3), (1, 4), (12,)) is None
+    True
+    >>> view_strides((4, 3), (1, 4), (2, 2, 3))
+    (2, 1, 4)
+    """
+    # Task 1.4: strides of a reshape that needs no copy
+    ### BEGIN SOLUTION
+    if not old_shape:
+        return (1,) * len(new_shape)
+    if numel(old_shape) == 0:
+        return tuple(old_strides) if tuple(old_shape) == tuple(new_shape) else contiguous_strides(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    # Walk the old dims from the right, in chunks that are contiguous among
+    # themselves; each chunk must be rebuilt exactly by a run of new dims.
+    chunk_base = old_strides[-1]
+    tensor_numel = 1
+    view_numel = 1
+    for tensor_d in range(len(old_shape) - 1, -1, -1):
+        tensor_numel *= old_shape[tensor_d]
+        chunk_ends = tensor_d == 0 or (
+            old_shape[tensor_d - 1] != 1
+            and old_strides[tensor_d - 1] != tensor_numel * chunk_base
+        )
+        if not chunk_ends:
+            continue
+        while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+            new_strides[view_d] = view_numel * chunk_base
+            view_numel *= new_shape[view_d]
+            view_d -= 1
+        if view_numel != tensor_numel:
+            return None
+        if tensor_d > 0:
+            chunk_base = old_strides[tensor_d - 1]
+            tensor_numel = 1
+            view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(new_strides)
+    ### END SOLUTION

@@ -1,0 +1,1 @@
+"""Trusted tooling for the mytensor workbook: checks, release, grading, student CLI."""
