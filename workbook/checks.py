@@ -1,16 +1,22 @@
 """Trusted checks: run one function with torch and with mytensor, compare.
 
-A check is a function of a module, ``fn(m)``. It runs once as ``fn(torch)`` and
-once as ``fn(mytensor)`` and the two results must agree:
+A check is a function of a module, ``fn(m)``. It runs once as ``fn(mytensor)``
+and once as ``fn(torch)``, and the two results must agree:
 
 * tensors by shape, dtype, values, ``requires_grad`` and the ``grad_fn`` name,
   and, when torch's result is a view, by ``stride()`` and ``storage_offset()``;
 * scalars by type and value; tuples and lists element by element;
 * exceptions by type and message, with ``mytensor`` standing in for ``torch``.
 
-This module is grading logic. It never calls helpers of the library under test
-to decide a verdict: values are read through ``numpy()`` or ``tolist()`` only
-after torch's side has been computed, and compared here with numpy.
+This module is grading logic, so it trusts nothing the student wrote:
+
+* the student's side runs first, with torch hidden, and its result is turned
+  into plain data (a :class:`Snapshot`) before torch runs, so student code
+  never sees torch's answer;
+* tensor values are read straight from the documented representation
+  (``_storage``, ``_shape``, ``_strides``, ``_offset``) with numpy, never
+  through the student's ``numpy()`` or ``__eq__``; so section 1 can be graded
+  before section 6 (conversion) is written.
 """
 
 import contextlib
@@ -22,14 +28,16 @@ import textwrap
 
 import numpy as np
 
-__all__ = ["CheckFailed", "expect_same", "run_both", "difference", "torch_hidden"]
+__all__ = ["CheckFailed", "expect_same", "run_both", "difference", "snapshot", "torch_hidden"]
+
+_TOLERANCE = {"float32": (1e-5, 1e-5), "float64": (1e-7, 1e-7)}
 
 
 class CheckFailed(AssertionError):
     """A check's results differ; the message is meant for a student to read."""
 
 
-class _Raised:
+class Raised:
     """An exception caught while running one side of a check."""
 
     def __init__(self, error):
@@ -38,6 +46,23 @@ class _Raised:
 
     def __repr__(self):
         return f"{self.type_name}: {self.message}"
+
+
+class Snapshot:
+    """A student tensor turned into plain data: nothing of it runs later."""
+
+    def __init__(self, shape, dtype, values, stride, offset, requires_grad, grad_fn, text):
+        self.shape = shape
+        self.dtype = dtype
+        self.values = values
+        self.stride = stride
+        self.offset = offset
+        self.requires_grad = requires_grad
+        self.grad_fn = grad_fn
+        self.text = text
+
+    def __repr__(self):
+        return self.text
 
 
 class _TorchBlocker:
@@ -52,12 +77,13 @@ class _TorchBlocker:
 
 @contextlib.contextmanager
 def torch_hidden():
-    """Hide torch from code run inside: importing it raises ImportError.
+    """Hide torch from the code run inside: importing it raises ImportError.
 
-    Modules already imported are taken out of ``sys.modules`` for the
-    duration, so ``sys.modules["torch"]`` and ``importlib`` find nothing either.
+    Modules already imported leave ``sys.modules`` for the duration, so
+    ``sys.modules["torch"]`` and ``importlib`` find nothing either.
     """
-    hidden = {k: sys.modules.pop(k) for k in [k for k in sys.modules if k == "torch" or k.startswith("torch.")]}
+    names = [k for k in sys.modules if k == "torch" or k.startswith("torch.")]
+    hidden = {k: sys.modules.pop(k) for k in names}
     sys.meta_path.insert(0, _TorchBlocker)
     try:
         yield
@@ -66,134 +92,178 @@ def torch_hidden():
         sys.modules.update(hidden)
 
 
-def _load(name):
-    return importlib.import_module(name)
-
-
 def run_both(fn, student="mytensor"):
-    """Return ``(torch_result, student_result)``; exceptions become values."""
-    torch = _load("torch")
-    torch.manual_seed(0)
-    expected = _run(fn, torch)
-    module = _load(student)
+    """Return ``(torch_result, student_snapshot)``; exceptions become values."""
     with torch_hidden():
-        actual = _run(fn, module)
-    return expected, actual
+        actual = snapshot(_run(fn, importlib.import_module(student)))
+    torch = importlib.import_module("torch")
+    torch.manual_seed(0)
+    return _run(fn, torch), actual
 
 
 def _run(fn, module):
     try:
         return fn(module)
     except Exception as error:  # the error itself is the result to compare
-        return _Raised(error)
+        return Raised(error)
 
 
-def _is_torch_tensor(value):
-    return type(value).__module__.startswith("torch") and hasattr(value, "stride") and hasattr(value, "grad_fn")
+def _has_tensor_layout(value):
+    return all(hasattr(value, name) for name in ("_storage", "_shape", "_strides", "_offset"))
 
 
-def _is_student_tensor(value):
-    return hasattr(value, "stride") and hasattr(value, "storage_offset") and hasattr(value, "dtype")
+def snapshot(value):
+    """Turn a student result into plain data (tensors, nested in tuples/lists too)."""
+    if isinstance(value, (tuple, list)) and type(value).__name__ != "Size":
+        return type(value)(snapshot(v) for v in value)
+    if not _has_tensor_layout(value):
+        return value
+    try:
+        return _tensor_snapshot(value)
+    except Exception as error:  # a broken student tensor is a result, not a crash
+        return Raised(error)
+
+
+def _tensor_snapshot(t):
+    values = _read_layout(t._storage, t._shape, t._strides, t._offset)
+    grad_fn = getattr(t, "grad_fn", None)
+    return Snapshot(
+        shape=tuple(int(n) for n in t._shape),
+        dtype=values.dtype.name,
+        values=values,
+        stride=tuple(t.stride()),
+        offset=t.storage_offset(),
+        requires_grad=bool(getattr(t, "requires_grad", False)),
+        grad_fn=type(grad_fn).__name__ if grad_fn is not None else None,
+        text=_safe_repr(t),
+    )
+
+
+def _read_layout(storage, shape, strides, offset):
+    """Copy out the elements a layout describes, refusing one that reads outside."""
+    if not isinstance(storage, np.ndarray) or storage.ndim != 1:
+        raise TypeError("_storage must be a one-dimensional numpy array")
+    shape, strides = tuple(int(n) for n in shape), tuple(int(s) for s in strides)
+    if len(shape) != len(strides) or min(shape, default=0) < 0 or min(strides, default=0) < 0:
+        raise ValueError(f"invalid layout: shape {shape}, strides {strides}")
+    if math.prod(shape) == 0:
+        return np.empty(shape, storage.dtype)
+    last = offset + sum((n - 1) * s for n, s in zip(shape, strides))
+    if offset < 0 or last >= storage.size:
+        raise IndexError(f"layout reads element {last} of a storage of {storage.size}")
+    step = storage.itemsize
+    view = np.lib.stride_tricks.as_strided(storage[offset:], shape, [s * step for s in strides])
+    return view.copy()
+
+
+def _safe_repr(value):
+    try:
+        return repr(value)
+    except Exception as error:  # a broken __repr__ is itself worth showing
+        return f"<repr failed: {type(error).__name__}: {error}>"
 
 
 def _dtype_name(dtype):
     return str(dtype).split(".")[-1]
 
 
-def _student_values(tensor):
-    with torch_hidden():
-        return np.asarray(tensor.detach().numpy() if hasattr(tensor, "detach") else tensor.numpy())
+def _is_torch_tensor(value):
+    return type(value).__module__.startswith("torch") and hasattr(value, "grad_fn")
+
+
+def _values_differ(want, got):
+    if want.dtype.kind != "f":
+        return not np.array_equal(want, got)
+    rtol, atol = _TOLERANCE.get(want.dtype.name, (1e-5, 1e-5))
+    return not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
 
 
 def _tensor_difference(expected, actual):
-    if not _is_student_tensor(actual):
+    if not isinstance(actual, Snapshot):
         return f"expected a tensor, got {type(actual).__name__}"
-    if tuple(expected.shape) != tuple(actual.shape):
-        return f"shape {tuple(expected.shape)} vs {tuple(actual.shape)}"
-    if _dtype_name(expected.dtype) != _dtype_name(actual.dtype):
-        return f"dtype {_dtype_name(expected.dtype)} vs {_dtype_name(actual.dtype)}"
-    want = expected.detach().numpy()
-    got = _student_values(actual)
-    if got.shape != want.shape:
-        return f"numpy() shape {want.shape} vs {got.shape}"
-    if want.dtype.kind == "f":
-        same = np.allclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True)
-    else:
-        same = np.array_equal(got, want)
-    if not same:
+    checks = [
+        ("shape", tuple(expected.shape), actual.shape),
+        ("dtype", _dtype_name(expected.dtype), actual.dtype),
+    ]
+    for name, want, got in checks:
+        if want != got:
+            return f"{name} {want} vs {got}"
+    if _values_differ(expected.detach().numpy(), actual.values):
         return "values differ"
+    return _metadata_difference(expected, actual)
+
+
+def _metadata_difference(expected, actual):
+    checks = [
+        ("requires_grad", bool(expected.requires_grad), actual.requires_grad),
+        ("grad_fn", type(expected.grad_fn).__name__ if expected.grad_fn is not None else None, actual.grad_fn),
+    ]
     if expected._is_view():
-        if tuple(expected.stride()) != tuple(actual.stride()):
-            return f"stride() {tuple(expected.stride())} vs {tuple(actual.stride())}"
-        if expected.storage_offset() != actual.storage_offset():
-            return f"storage_offset() {expected.storage_offset()} vs {actual.storage_offset()}"
-    if bool(expected.requires_grad) != bool(getattr(actual, "requires_grad", False)):
-        return f"requires_grad {expected.requires_grad} vs {getattr(actual, 'requires_grad', False)}"
-    want_fn = type(expected.grad_fn).__name__ if expected.grad_fn is not None else None
-    got_fn = getattr(actual, "grad_fn", None)
-    got_fn = type(got_fn).__name__ if got_fn is not None else None
-    if want_fn != got_fn:
-        return f"grad_fn {want_fn} vs {got_fn}"
+        checks.append(("stride()", tuple(expected.stride()), actual.stride))
+        checks.append(("storage_offset()", expected.storage_offset(), actual.offset))
+    for name, want, got in checks:
+        if want != got:
+            return f"{name} {want} vs {got}"
     return None
 
 
 def _scalar_difference(expected, actual):
     if type(expected) is not type(actual):
         return f"type {type(expected).__name__} vs {type(actual).__name__}"
-    if isinstance(expected, float) and math.isnan(expected) and math.isnan(actual):
-        return None
     if isinstance(expected, float):
-        return None if math.isclose(expected, actual, rel_tol=1e-6, abs_tol=1e-7) else f"{expected!r} vs {actual!r}"
+        if math.isnan(expected) and math.isnan(actual):
+            return None
+        close = math.isclose(expected, actual, rel_tol=1e-6, abs_tol=1e-7)
+        return None if close else f"{expected!r} vs {actual!r}"
     return None if expected == actual else f"{expected!r} vs {actual!r}"
 
 
+def _raised_difference(expected, actual):
+    if not isinstance(expected, Raised):
+        return f"mytensor raised {actual.type_name} where torch returned a result"
+    if not isinstance(actual, Raised):
+        return f"torch raised {expected.type_name} but mytensor did not"
+    if expected.type_name != actual.type_name:
+        return f"exception type {expected.type_name} vs {actual.type_name}"
+    if expected.message.replace("torch", "mytensor") != actual.message:
+        return "exception messages differ"
+    return None
+
+
+def _sequence_difference(expected, actual):
+    if type(expected) is not type(actual) or len(expected) != len(actual):
+        return f"expected a {type(expected).__name__} of {len(expected)}, got {_short(actual)}"
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        found = difference(e, a)
+        if found:
+            return f"item {i}: {found}"
+    return None
+
+
 def difference(expected, actual):
-    """Describe the first way ``actual`` differs from torch's ``expected``, or None."""
-    if isinstance(expected, _Raised) or isinstance(actual, _Raised):
-        if not (isinstance(expected, _Raised) and isinstance(actual, _Raised)):
-            return "one side raised an exception and the other did not"
-        if expected.type_name != actual.type_name:
-            return f"exception type {expected.type_name} vs {actual.type_name}"
-        if expected.message.replace("torch", "mytensor") != actual.message:
-            return "exception messages differ"
-        return None
+    """Describe the first way a student snapshot differs from torch's result, or None."""
+    if isinstance(expected, Raised) or isinstance(actual, Raised):
+        return _raised_difference(expected, actual)
     if _is_torch_tensor(expected):
         return _tensor_difference(expected, actual)
-    if type(expected).__name__ == "Size":
-        if type(actual).__name__ != "Size" or tuple(expected) != tuple(actual):
-            return f"{expected!r} vs {actual!r}"
-        return None
-    if type(expected).__name__ == "dtype":
-        return None if _dtype_name(expected) == _dtype_name(actual) else f"{expected} vs {actual}"
+    kind = type(expected).__name__
+    if kind in ("Size", "dtype"):
+        same = type(actual).__name__ == kind and (
+            tuple(expected) == tuple(actual) if kind == "Size" else _dtype_name(expected) == _dtype_name(actual)
+        )
+        return None if same else f"{expected!r} vs {actual!r}"
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray) or expected.dtype != actual.dtype:
-            return f"expected an ndarray of {expected.dtype}, got {type(actual).__name__}"
-        return None if np.array_equal(expected, actual, equal_nan=expected.dtype.kind == "f") else "array values differ"
+            return f"expected an ndarray of {expected.dtype}, got {_short(actual)}"
+        return "array values differ" if _values_differ(expected, actual) else None
     if isinstance(expected, (tuple, list)):
-        if type(expected) is not type(actual) or len(expected) != len(actual):
-            return f"expected a {type(expected).__name__} of {len(expected)}, got {_short(actual)}"
-        for i, (e, a) in enumerate(zip(expected, actual)):
-            found = difference(e, a)
-            if found:
-                return f"item {i}: {found}"
-        return None
+        return _sequence_difference(expected, actual)
     return _scalar_difference(expected, actual)
 
 
 def _short(value):
-    text = repr(value)
+    text = _safe_repr(value)
     return text if len(text) < 60 else text[:57] + "..."
-
-
-def _shown(value, hide_torch):
-    """``repr(value)``, computed with torch hidden for the student's side."""
-    if isinstance(value, _Raised):
-        return repr(value)
-    try:
-        with torch_hidden() if hide_torch else contextlib.nullcontext():
-            return repr(value)
-    except Exception as error:  # a broken __repr__ is itself worth showing
-        return f"<repr failed: {type(error).__name__}: {error}>"
 
 
 def _side_by_side(left, right, titles=("torch", "mytensor")):
@@ -216,13 +286,14 @@ def _call_text(fn):
     return source if len(source) < 300 else source[:297] + "..."
 
 
-def failure_message(task, call, expected, actual, why, hint, file):
+def failure_message(task, call, expected, actual, why, hint=None, file=None):
     """The text a student sees when a check fails."""
+    torch_side = _safe_repr(expected).replace("torch", "mytensor")
     parts = [
         f"{task}: mytensor does not match torch ({why}).",
         f"call:  {call}",
         "",
-        _side_by_side(_shown(expected, False).replace("torch", "mytensor"), _shown(actual, True)),
+        _side_by_side(torch_side, _safe_repr(actual)),
         "",
     ]
     if hint:
@@ -233,7 +304,7 @@ def failure_message(task, call, expected, actual, why, hint, file):
 
 
 def expect_same(fn, task="check", hint=None, file=None, call=None, student="mytensor"):
-    """Run ``fn`` with torch and with the student's library; raise if they differ.
+    """Run ``fn`` with the student's library and with torch; raise if they differ.
 
     Parameters
     ----------
@@ -247,6 +318,12 @@ def expect_same(fn, task="check", hint=None, file=None, call=None, student="myte
         The file the student should edit, shown on failure.
     call : str, optional
         How to show the call; by default the source of ``fn``.
+    student : str
+        The module name of the library under test.
+
+    Returns
+    -------
+    The student's result as plain data (a :class:`Snapshot` for a tensor).
 
     Raises
     ------

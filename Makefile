@@ -1,0 +1,45 @@
+# Thin aliases. The logic lives in Python (workbook/) and in pytest.
+# `make lab` and `make test` each build .venv first if it is missing or if the
+# pins in requirements.txt changed since it was built.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements.txt
+# nbgrader runs `alembic` from PATH, so the venv's bin/ goes first.
+RUN := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/python
+
+.PHONY: venv lab test release check submit grade bench clean-venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	cp requirements.txt $(STAMP)
+
+lab: $(STAMP)
+	$(RUN) -m workbook lab
+
+test: $(STAMP)
+	$(RUN) -m pytest $(PYTEST_ARGS)
+
+release: $(STAMP)
+	$(RUN) -m workbook release $(ARGS)
+
+check: $(STAMP)
+	$(RUN) -m workbook check $(ARGS)
+
+submit: $(STAMP)
+	$(RUN) -m workbook submit $(ARGS)
+
+grade: $(STAMP)
+	$(RUN) -m workbook grade $(ARGS)
+
+bench: $(STAMP)
+	$(RUN) benchmarks/bench_ops.py
+	$(RUN) benchmarks/bench_mlp.py
+
+clean-venv:
+	rm -rf $(VENV)
