@@ -203,7 +203,8 @@ class Formatter:
 def _needs_sci(magnitudes):
     """torch's rule for scientific notation, on nonzero finite magnitudes."""
     low, high = magnitudes.min(), magnitudes.max()
-    return bool(high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4)
+    with np.errstate(over="ignore"):  # a ratio past the float64 range is inf: sci
+        return bool(high / low > 1000.0 or high > 1.0e8 or low < 1.0e-4)
 
 
 def _build(cells, cut, indent, width):
