@@ -66,7 +66,7 @@ class Tensor:
     @classmethod
     def _wrap(cls, array):
         """A new contiguous tensor that owns ``array`` (copied if it must be)."""
-        array = np.ascontiguousarray(array)
+        array = np.asarray(array, order="C")  # ascontiguousarray would make 0-d arrays 1-d
         return cls(array.reshape(-1), array.shape)
 
     def _array(self):
