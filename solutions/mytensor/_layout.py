@@ -233,3 +233,28 @@ def view_strides(old_shape, old_strides, new_shape):
         return None
     return tuple(new_strides)
     ### END SOLUTION
+
+
+def dense_strides(shape, strides):
+    """Return contiguous strides that keep the memory order of ``strides``.
+
+    This is how torch lays out ``clone()`` and ``zeros_like()``: dimensions
+    with smaller strides stay inner, and the result has no gaps.
+
+    Examples
+    --------
+    >>> dense_strides((3, 4), (4, 1))
+    (4, 1)
+    >>> dense_strides((4, 3), (1, 4))
+    (1, 4)
+    >>> dense_strides((2, 3), (2, 4))
+    (1, 2)
+    """
+    # Innermost first; ties keep the later dimension inner, as row-major does.
+    order = sorted(reversed(range(len(shape))), key=lambda d: (strides[d], shape[d]))
+    dense = [0] * len(shape)
+    step = 1
+    for d in order:
+        dense[d] = step
+        step *= max(shape[d], 1)
+    return tuple(dense)
