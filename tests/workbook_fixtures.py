@@ -1,0 +1,89 @@
+"""Shared helpers for the release and progress tests: a small repository in a temp folder.
+
+Until the real notebooks exist in ``solutions/``, the tests build a tiny x.1
+notebook of their own that tests Tasks 1.1, 1.3 and 1.4 (``_layout``), with one
+hidden test, and a stand-in notebook for every other section.
+"""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parent.parent
+TOPICS = ["creating", "slicing", "operations", "broadcasting", "memory", "conversion", "autograd", "help"]
+
+
+def graded(source, grade_id, points=1):
+    """A locked nbgrader test cell."""
+    cell = new_code_cell(source)
+    cell.metadata.nbgrader = {"grade": True, "grade_id": grade_id, "locked": True, "points": points,
+                              "schema_version": 3, "solution": False, "task": False}
+    return cell
+
+
+def role(source, name):
+    """A code cell carrying the workbook role metadata."""
+    cell = new_code_cell(source)
+    cell.metadata.workbook = {"role": name}
+    return cell
+
+
+SETUP = "import mytensor\nfrom mytensor import _layout\nfrom workbook.checks import expect_same"
+LAYOUT_TESTS = [
+    graded("assert _layout.contiguous_strides((3, 4)) == (4, 1)\n"
+           "### BEGIN HIDDEN TESTS\nassert _layout.contiguous_strides((2, 0, 3)) == (3, 3, 1)\n### END HIDDEN TESTS",
+           "task-1-1", 2),
+    graded("assert _layout.infer_size((3, -1), 12) == (3, 4)", "task-1-3"),
+    graded("assert _layout.view_strides((3, 4), (4, 1), (2, 6)) == (6, 1)", "task-1-4"),
+]
+
+
+def small_notebook(section):
+    """A source notebook for ``section``: setup, a torch demo cell and (for x.1) graded tests."""
+    nb = new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [new_markdown_cell(f"# x.{section}"), role(SETUP, "setup"), role("import torch\ntorch.arange(3)", "torch")]
+    if section == 1:
+        nb.cells += LAYOUT_TESTS
+    return nb
+
+
+def make_repo(tmp_path, real_notebooks=False, library=None):
+    """Copy what a release needs (solutions/mytensor, workbook) into ``tmp_path``; return it.
+
+    ``library`` replaces ``solutions/mytensor`` as the reference to copy.
+    """
+    root = Path(tmp_path) / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(library or REPO / "solutions" / "mytensor", root / "solutions" / "mytensor", ignore=ignore)
+    shutil.copytree(REPO / "workbook", root / "workbook", ignore=ignore)
+    sources = sorted((REPO / "solutions").glob("x*_*.ipynb"))
+    if real_notebooks and sources:
+        for path in sources:
+            shutil.copy2(path, root / "solutions" / path.name)
+    else:
+        for section, topic in enumerate(TOPICS, 1):
+            nbformat.write(small_notebook(section), root / "solutions" / f"x{section}_{topic}.ipynb")
+    return root
+
+
+def source_notebooks(root):
+    """The source notebooks of ``root``'s ``solutions/``."""
+    return sorted((Path(root) / "solutions").glob("x*_*.ipynb"))
+
+
+def release_into(root):
+    """Run the release on ``root`` (a temp repository); return the files it made."""
+    from workbook import release
+
+    files = release.build_release(root, quiet=True)
+    release.write_release(root, files, quiet=True)
+    return files
+
+
+def released_repo_fixture(tmp_path_factory):
+    """A temp repository with the real notebooks when they exist, released once per session."""
+    root = make_repo(tmp_path_factory.mktemp("released"), real_notebooks=True)
+    return root, release_into(root)
