@@ -35,6 +35,7 @@ from .joining import cat
 from .linalg import dot, matmul, mm, mv
 from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
 from .reductions import mean, sum
+from .spacing import linspace
 from .views import clone, permute, reshape, transpose
 
 float = float32
@@ -42,6 +43,9 @@ double = float64
 short = int16
 int = int32
 long = int64
+
+# Shown as mytensor.Tensor (like torch.Tensor), e.g. by type(t) in a notebook.
+Tensor.__module__ = "mytensor"
 
 
 def is_tensor(obj):
