@@ -1,0 +1,247 @@
+"""The nbgrader course: its layout, its configuration and how it is built.
+
+A course folder (``build/course`` unless ``WORKBOOK_COURSE`` says otherwise)::
+
+    source/<assignment>/    the SOLUTION notebooks at the top, beside the
+                            STUDENT stub package ``mytensor/``: nbgrader copies
+                            every non-notebook file to the students, so the
+                            reference library never goes there
+    release/ submitted/ autograded/ feedback/    nbgrader's own folders
+    gradebook.db            the gradebook (SQLite unless WORKBOOK_DB_URL is set)
+    trusted/workbook/       the copy of ``workbook`` that grading kernels import
+    jupyter/kernels/mytensor-grader/    the kernel that grades (resource limits,
+                            trusted imports first, the submission folder last)
+    grading/template.db     a gradebook with the assignment only, copied for
+                            each submission graded on its own
+
+Run ``python -m workbook course`` to (re)build it; the repository's
+``nbgrader_config.py`` calls :func:`configure`, so the standard ``nbgrader``
+commands work from the repository root.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "mytensor-workbook"
+COURSE_ID = "mytensor"
+KERNEL_NAME = "mytensor-grader"
+PACKAGE = "mytensor"
+CELL_TIMEOUT = 30
+KERNEL_MEMORY_MB = 2048
+CONFIG_ERROR = "Exception while loading config file"
+
+
+def course_root():
+    """Return the course folder: ``$WORKBOOK_COURSE`` or ``build/course``."""
+    return Path(os.environ.get("WORKBOOK_COURSE", REPO / "build" / "course")).resolve()
+
+
+def db_url(root):
+    """Return the gradebook URL: ``$WORKBOOK_DB_URL`` or ``root/gradebook.db``."""
+    return os.environ.get("WORKBOOK_DB_URL") or f"sqlite:///{Path(root) / 'gradebook.db'}"
+
+
+def student_files(assignment_dir):
+    """List the student's files of an assignment, for ``exclude_overwriting``.
+
+    Parameters
+    ----------
+    assignment_dir : Path
+        ``source/<assignment>``: notebooks and the student package.
+
+    Returns
+    -------
+    list of str
+        Every ``.py`` file of ``mytensor/``, relative to ``assignment_dir``,
+        sorted; generated so that no file can be forgotten.
+    """
+    package = Path(assignment_dir) / PACKAGE
+    return sorted(str(p.relative_to(assignment_dir)) for p in package.rglob("*.py"))
+
+
+def exclude_overwriting(root):
+    """Map each assignment in ``root/source`` to its student files."""
+    source = Path(root) / "source"
+    if not source.is_dir():
+        return {}
+    return {d.name: student_files(d) for d in sorted(source.iterdir()) if d.is_dir()}
+
+
+def tool_env(root=None, extra=None):
+    """Return the environment for nbgrader commands on the course ``root``.
+
+    The venv's ``bin/`` comes first on PATH (nbgrader runs ``alembic`` from
+    PATH), JUPYTER_PATH finds the grading kernel, and PYTHONPATH holds only
+    the trusted ``workbook`` copy.
+    """
+    root = Path(root or course_root())
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["WORKBOOK_COURSE"] = str(root)
+    env["JUPYTER_PATH"] = str(root / "jupyter")
+    env["PYTHONPATH"] = str(REPO)
+    env.update(extra or {})
+    return env
+
+
+def configure(c, root=None):
+    """Fill an nbgrader config ``c`` for the course at ``root``.
+
+    Called by the repository's ``nbgrader_config.py``.
+    """
+    root = Path(root or course_root())
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    kernels = str(root / "jupyter")
+    if kernels not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [kernels, os.environ.get("JUPYTER_PATH")]))
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.db_url = db_url(root)
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+    c.Exchange.root = os.environ.get("WORKBOOK_EXCHANGE", "/srv/nbgrader/exchange")
+    c.Autograde.exclude_overwriting = exclude_overwriting(root)
+    _configure_execution(c)
+    _configure_feedback_and_collect(c)
+
+
+def _configure_execution(c):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
+    )
+    from workbook.preprocessors import SafeExecute
+
+    c.Autograde.autograde_preprocessors = [
+        SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    ]
+    c.Execute.kernel_name = KERNEL_NAME
+    c.Execute.timeout = int(os.environ.get("WORKBOOK_CELL_TIMEOUT", CELL_TIMEOUT))
+    c.Execute.interrupt_on_timeout = True
+    c.LimitOutput.max_lines = 1000
+
+
+def _configure_feedback_and_collect(c):
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+    from workbook.preprocessors import HideHiddenTests
+
+    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
+    c.FileNameCollectorPlugin.valid_ext = [".ipynb", ".py"]
+    c.FileNameCollectorPlugin.named_regexp = (
+        r".*?(?P<student_id>[A-Za-z0-9._-]+?)__" + ASSIGNMENT + r"[^/]*/(?P<file_id>.+)"
+    )
+
+
+def nbgrader(root, *args, env=None, log=None, timeout=None):
+    """Run one ``nbgrader`` command on the course ``root``; raise on failure.
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+    """
+    command = [str(Path(sys.executable).parent / "nbgrader"), *args]
+    done = subprocess.run(
+        command, cwd=REPO, env=tool_env(root, env), capture_output=True, text=True, timeout=timeout
+    )
+    if log is not None:
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a") as out:
+            out.write(f"$ nbgrader {' '.join(args)}\n{done.stdout}{done.stderr}\n")
+    if done.returncode != 0 or CONFIG_ERROR in done.stderr:
+        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed:\n{done.stderr[-3000:]}")
+    return done
+
+
+def build(root, notebooks, package, assignment=ASSIGNMENT):
+    """Lay out the course at ``root`` and run ``nbgrader generate_assignment``.
+
+    Parameters
+    ----------
+    root : Path
+        The course folder; created if missing. Submissions, grades and the
+        gradebook already there are kept.
+    notebooks : list of Path
+        The solution (source) notebooks.
+    package : Path
+        The STUDENT stub package (``mytensor/`` made by the release), never
+        the reference library.
+    assignment : str
+        The assignment name.
+    """
+    root = Path(root).resolve()
+    _check_inputs(notebooks, package)
+    source = root / "source" / assignment
+    if source.exists():
+        shutil.rmtree(source)
+    source.mkdir(parents=True)
+    for notebook in notebooks:
+        shutil.copy2(notebook, source / Path(notebook).name)
+    shutil.copytree(package, source / PACKAGE, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    install_trusted(root)
+    _generate(root, assignment)
+    return root
+
+
+def _check_inputs(notebooks, package):
+    if not notebooks:
+        raise SystemExit("error: no source notebooks: run `python -m workbook release` or pass notebooks")
+    if not (Path(package) / "__init__.py").is_file():
+        raise SystemExit(
+            f"error: {package} is not the student package (no __init__.py): "
+            "run `python -m workbook release` first"
+        )
+
+
+def install_trusted(root):
+    """Copy ``workbook`` to ``root/trusted`` and write the grading kernel spec."""
+    trusted = Path(root) / "trusted"
+    if trusted.exists():
+        shutil.rmtree(trusted)
+    shutil.copytree(REPO / "workbook", trusted / "workbook", ignore=shutil.ignore_patterns("__pycache__"))
+    spec_dir = Path(root) / "jupyter" / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, "-P", "-m", "workbook.gradekernel", "-f", "{connection_file}"],
+        "display_name": "mytensor grader (limits, trusted imports)",
+        "language": "python",
+        "env": {
+            "PYTHONPATH": str(trusted),
+            "WORKBOOK_KERNEL_MEMORY_MB": os.environ.get("WORKBOOK_KERNEL_MEMORY_MB", str(KERNEL_MEMORY_MB)),
+            "WORKBOOK_COURSE": "",
+            "WORKBOOK_DB_URL": "",
+        },
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+
+
+def _generate(root, assignment):
+    """Generate the release, the gradebook and the per-submission template gradebook."""
+    template = Path(root) / "grading" / "template.db"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.unlink(missing_ok=True)
+    nbgrader(root, "generate_assignment", assignment, "--force", env={"WORKBOOK_DB_URL": f"sqlite:///{template}"})
+    nbgrader(root, "generate_assignment", assignment, "--force")
+
+
+def default_inputs():
+    """Return the workbook's source notebooks and the student package."""
+    return sorted((REPO / "solutions").glob("x[0-9]_*.ipynb")), REPO / PACKAGE
+
+
+def main(argv=None):
+    """``python -m workbook course``: build the course folder for nbgrader."""
+    parser = argparse.ArgumentParser(prog="python -m workbook course", description=main.__doc__)
+    parser.add_argument("--root", type=Path, default=course_root(), help="course folder (default %(default)s)")
+    args = parser.parse_args(argv)
+    notebooks, package = default_inputs()
+    root = build(args.root, notebooks, package)
+    print(f"course ready in {root}: {len(notebooks)} notebooks, release in {root / 'release' / ASSIGNMENT}")
+    return 0

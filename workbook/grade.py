@@ -1,0 +1,249 @@
+"""``python -m workbook grade``: from submissions to grades, feedback and a class report.
+
+Each submission is graded on its own, in a private course folder
+(``grading/work/<student>``) with a copy of the assignment-only gradebook: a
+separate ``nbgrader autograde`` process per student, so a crash or a hang
+touches no one else, and ``--jobs N`` runs N of them at once (nbgrader #174).
+The results are merged into the course gradebook one at a time, by this
+process only (no SQLite lock contention), so a parallel run gives the same
+grades as a serial one.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import warnings
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from workbook import course, integrity, intake, report
+from workbook.course import ASSIGNMENT, COURSE_ID
+
+STUDENT_TIMEOUT = 1200
+
+
+@dataclass
+class Result:
+    """What grading one student produced."""
+
+    student: str
+    flags: list = field(default_factory=list)
+    work: Path = None
+    graded: bool = False
+
+
+def run_worker(root, work, args, log, timeout):
+    """Run ``workbook.gradeworker`` on ``work`` in its own process group; kill it all on timeout.
+
+    Returns the exit status, or None after a timeout.
+    """
+    command = [sys.executable, "-P", "-m", "workbook.gradeworker", str(work), *args]
+    env = course.tool_env(work, {"WORKBOOK_DB_URL": "", "JUPYTER_PATH": str(Path(root) / "jupyter")})
+    with open(log, "a") as out:
+        process = subprocess.Popen(command, cwd=course.REPO, env=env, stdout=out, stderr=out, start_new_session=True)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return None
+
+
+def prepare(root, base, student, submitted, assignment):
+    """Make the private course for one student under ``base``; return it and the files left out.
+
+    ``base`` lies outside the course folder, so the graded code finds no
+    gradebook or other submission by walking up from its working folder.
+    """
+    work = Path(base) / student
+    (work / "source").mkdir(parents=True)
+    shutil.copyfile(Path(root) / "grading" / "template.db", work / "gradebook.db")
+    shutil.copytree(Path(root) / "source" / assignment, work / "source" / assignment)
+    left_out = integrity.copy_submission(submitted, work / "submitted" / student / assignment)
+    return work, left_out
+
+
+def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
+    """Autograde one student in a private course and make their feedback.
+
+    Returns
+    -------
+    Result
+        ``graded`` is False when autograde did not finish; ``flags`` says why
+        and lists every integrity finding.
+    """
+    work, left_out = prepare(root, base, student, submitted, assignment)
+    result = Result(student, [f"left out {name}" for name in left_out], work)
+    package = work / "submitted" / student / assignment
+    torch = integrity.torch_uses(package / integrity.PACKAGE) or integrity.torch_probe(package)
+    log = work / "grading.log"
+    code = run_worker(root, work, [student, assignment, *torch], log, timeout)
+    if code is None:
+        result.flags.append(f"grading stopped after {timeout} s")
+    elif code != 0 or course.CONFIG_ERROR in log.read_text():
+        result.flags.append("nbgrader reported errors")
+    result.flags += [f"ZEROED: {finding}" for finding in torch]
+    result.graded = code == 0 and (work / "autograded" / student / assignment).is_dir()
+    return result
+
+
+def zero_submission(work, student, assignment, reasons):
+    """Give every graded cell of a submission a manual score of 0, with the reason."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url(work), COURSE_ID) as gb:
+        for notebook in gb.find_submission(assignment, student).notebooks:
+            for grade in notebook.grades:
+                grade.manual_score = 0
+            for comment in notebook.comments:
+                comment.manual_comment = "Zeroed: mytensor must not use torch. " + "; ".join(reasons)
+        gb.db.commit()
+
+
+def merge(root, result, assignment=ASSIGNMENT):
+    """Copy one graded student into the course: gradebook rows, autograded and feedback folders."""
+    logs = Path(root) / "grading" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    if result.work is not None and (result.work / "grading.log").exists():
+        shutil.copyfile(result.work / "grading.log", logs / f"{result.student}.log")
+    if not result.graded:
+        result.flags.append(f"not graded: see {logs / (result.student + '.log')}")
+        return
+    copy_grades(course.db_url(result.work), course.db_url(root), assignment, result.student)
+    for kind in ("autograded", "feedback"):
+        source = result.work / kind / result.student / assignment
+        dest = Path(root) / kind / result.student / assignment
+        if dest.exists():
+            shutil.rmtree(dest)
+        if source.exists():
+            shutil.copytree(source, dest)
+
+
+def copy_grades(source_url, dest_url, assignment, student):
+    """Copy a student's scores and comments from one gradebook to another."""
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings(), Gradebook(source_url, COURSE_ID) as src, Gradebook(dest_url, COURSE_ID) as dst:
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes from nbgrader's own API
+        submitted = src.find_submission(assignment, student)
+        dst.update_or_create_student(student)
+        extra = {"timestamp": submitted.timestamp} if submitted.timestamp else {}
+        dst.update_or_create_submission(assignment, student, **extra)
+        for notebook in submitted.notebooks:
+            for grade in notebook.grades:
+                target = dst.find_grade(grade.name, notebook.name, assignment, student)
+                for name in ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"):
+                    setattr(target, name, getattr(grade, name))
+            for comment in notebook.comments:
+                target = dst.find_comment(comment.name, notebook.name, assignment, student)
+                target.auto_comment, target.manual_comment = comment.auto_comment, comment.manual_comment
+        dst.db.commit()
+
+
+def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
+    """Grade ``{student: submitted folder}`` with ``jobs`` workers; merge serially.
+
+    Returns
+    -------
+    dict
+        ``{student: Result}``.
+    """
+    results = {}
+    base = tempfile.mkdtemp(prefix="mytensor-grading-")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {
+            pool.submit(grade_one, root, base, student, folder, assignment, timeout): student
+            for student, folder in sorted(submissions.items())
+        }
+        bar = tqdm(total=len(futures), desc="grading", unit="submission", file=sys.stderr)
+        for future in as_completed(futures):
+            result = _result_of(future, futures[future])
+            merge(root, result, assignment)
+            results[result.student] = result
+            bar.update(1)
+        bar.close()
+    shutil.rmtree(base, ignore_errors=True)
+    return results
+
+
+def _result_of(future, student):
+    try:
+        return future.result()
+    except Exception as error:  # one student's failure must not stop the class
+        return Result(student, [f"grading failed: {type(error).__name__}: {error}"])
+
+
+def from_zips(root, folder, assignment=ASSIGNMENT):
+    """Unpack the zips in ``folder`` into ``submitted/``; return folders and problems."""
+    unpacked, problems = [], []
+    for archive in intake.find_zips(folder):
+        try:
+            unpacked.append(intake.read_zip(archive))
+        except intake.BadSubmission as error:
+            problems.append(str(error))
+    latest, dropped = intake.latest_per_student(unpacked)
+    folders = {item.student: intake.write_submitted(item, root, assignment) for item in latest}
+    notes = {item.student: item.notes for item in latest}
+    return folders, problems + dropped, notes
+
+
+def from_exchange(root, assignment=ASSIGNMENT):
+    """Run ``nbgrader collect``; return the collected folders."""
+    course.nbgrader(root, "collect", assignment, "--update", log=Path(root) / "grading" / "collect.log")
+    submitted = Path(root) / "submitted"
+    folders = sorted(submitted.glob(f"*/{assignment}")) if submitted.is_dir() else []
+    if not folders:
+        raise SystemExit(f"error: the exchange holds no submissions of {assignment} (nothing collected).")
+    return {f.parent.name: f for f in folders}, [], {}
+
+
+def ensure_course(root, assignment=ASSIGNMENT):
+    """Build the course when it is missing; refuse a course without the assignment."""
+    if (Path(root) / "grading" / "template.db").is_file():
+        return
+    if assignment != ASSIGNMENT:
+        raise SystemExit(f"error: {root} has no assignment {assignment}: build the course first")
+    notebooks, package = course.default_inputs()
+    course.build(root, notebooks, package)
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m workbook grade", description=__doc__.split("\n")[0])
+    parser.add_argument("submissions", nargs="?", type=Path, help="folder of submission zips (an LMS download)")
+    parser.add_argument("--exchange", action="store_true", help="collect from the nbgrader exchange instead")
+    parser.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
+    parser.add_argument("--course", type=Path, default=course.course_root(), help="course folder (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=course.REPO / "build" / "grades", help="where grades.csv and report.html go")
+    parser.add_argument("--timeout", type=int, default=STUDENT_TIMEOUT, help="seconds allowed per submission")
+    args = parser.parse_args(argv)
+    if (args.submissions is None) == (not args.exchange):
+        parser.error("give either a SUBMISSIONS folder or --exchange (not both)")
+    return args
+
+
+def main(argv=None):
+    """Grade every submission; write grades.csv, nbgrader_grades.csv and report.html."""
+    args = parse(argv)
+    root = args.course.resolve()
+    ensure_course(root)
+    if args.exchange:
+        folders, problems, notes = from_exchange(root)
+    else:
+        folders, problems, notes = from_zips(root, args.submissions.resolve())
+    results = grade_all(root, folders, args.jobs, timeout=args.timeout)
+    for student, extra in notes.items():
+        results[student].flags[:0] = extra
+    args.out.mkdir(parents=True, exist_ok=True)
+    course.nbgrader(root, "export", "--to", str(args.out / "nbgrader_grades.csv"))
+    table = report.collect(root, ASSIGNMENT, results)
+    report.write_csv(table, args.out / "grades.csv")
+    report.write_html(table, problems, args.out / "report.html")
+    print(report.summary(table, problems, args.out, root))
+    return 1 if problems or any(not r.graded for r in results.values()) else 0

@@ -1,0 +1,145 @@
+"""Grades out of the gradebook: ``grades.csv`` and the HTML class report."""
+
+import base64
+import csv
+import html
+import io
+from dataclasses import dataclass, field
+
+from workbook.course import COURSE_ID, db_url
+
+
+@dataclass
+class Table:
+    """Scores of a class: per student, per section (notebook) and per task."""
+
+    sections: list
+    section_max: dict
+    tasks: list
+    task_max: dict
+    rows: list = field(default_factory=list)
+
+
+def section_of(notebook):
+    """``x3_operations`` -> ``x3``."""
+    return notebook.split("_", 1)[0]
+
+
+def collect(root, assignment, results):
+    """Read the scores of the students in ``results`` from the course gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url(root), COURSE_ID) as gb:
+        table = _layout(gb.find_assignment(assignment))
+        for student in sorted(results):
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                submission = None
+            table.rows.append(_row(table, student, submission, results[student].flags))
+    return table
+
+
+def _layout(assignment):
+    notebooks = sorted(assignment.notebooks, key=lambda n: n.name)
+    sections = [section_of(n.name) for n in notebooks]
+    cells = [(c.name, c.max_score) for n in notebooks for c in n.grade_cells]
+    return Table(
+        sections, {section_of(n.name): n.max_score for n in notebooks},
+        [name for name, _ in cells], dict(cells),
+    )
+
+
+def _row(table, student, submission, flags):
+    row = {"student_id": student, "sections": {}, "tasks": {}, "flags": list(flags)}
+    if submission is not None:
+        for notebook in submission.notebooks:
+            row["sections"][section_of(notebook.name)] = notebook.score
+            row["tasks"].update({grade.name: grade.score for grade in notebook.grades})
+    row["total"] = sum(row["sections"].values())
+    return row
+
+
+def write_csv(table, path):
+    """One row per student: id, total, max, each section's score, flags."""
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["student_id", "total", "max_score", *table.sections, "flags"])
+        maximum = sum(table.section_max.values())
+        for row in table.rows:
+            scores = [_number(row["sections"].get(s, 0)) for s in table.sections]
+            writer.writerow([row["student_id"], _number(row["total"]), _number(maximum), *scores, "; ".join(row["flags"])])
+
+
+def _number(value):
+    return f"{float(value):g}"
+
+
+def task_counts(table):
+    """For each task, how many students scored 0, part of, and all its points."""
+    counts = {}
+    for task in table.tasks:
+        scores = [row["tasks"].get(task, 0) for row in table.rows]
+        full = sum(s >= table.task_max[task] for s in scores)
+        zero = sum(s <= 0 for s in scores)
+        counts[task] = (zero, len(scores) - full - zero, full)
+    return counts
+
+
+def plot_png(table):
+    """A PNG (bytes): per task, the students with no, some and all points; totals below."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    counts = task_counts(table)
+    fig, (bars, hist) = plt.subplots(2, 1, figsize=(8, 3 + 0.3 * len(counts)), height_ratios=[3, 1])
+    left = [0] * len(counts)
+    for i, (label, colour) in enumerate([("0 points", "#d62728"), ("partial", "#ff7f0e"), ("full", "#2ca02c")]):
+        widths = [c[i] for c in counts.values()]
+        bars.barh(list(counts), widths, left=left, color=colour, label=label)
+        left = [a + b for a, b in zip(left, widths)]
+    bars.invert_yaxis()
+    bars.set_xlabel("students")
+    bars.legend(loc="lower right")
+    bars.set_title("Score distribution per task")
+    hist.hist([row["total"] for row in table.rows], bins=20, color="#1f77b4")
+    hist.set_xlabel(f"total (max {sum(table.section_max.values()):g})")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_html(table, problems, path):
+    """The class report: plot, one row per student, flagged submissions, problems."""
+    image = base64.b64encode(plot_png(table)).decode()
+    head = "".join(f"<th>{html.escape(s)}</th>" for s in table.sections)
+    rows = "".join(_html_row(table, row) for row in table.rows)
+    issues = "".join(f"<li>{html.escape(p)}</li>" for p in problems) or "<li>none</li>"
+    path.write_text(
+        "<!doctype html><meta charset='utf-8'><title>mytensor workbook: class report</title>"
+        "<style>body{font-family:sans-serif} td,th{padding:2px 8px} .flag{color:#b00}</style>"
+        f"<h1>Class report</h1><p>{len(table.rows)} submissions.</p>"
+        f"<img alt='score distribution per task' src='data:image/png;base64,{image}'>"
+        f"<h2>Submissions that could not be read</h2><ul>{issues}</ul>"
+        f"<h2>Scores</h2><table><tr><th>student</th><th>total</th>{head}<th>flags</th></tr>{rows}</table>"
+    )
+
+
+def _html_row(table, row):
+    cells = "".join(f"<td>{_number(row['sections'].get(s, 0))}</td>" for s in table.sections)
+    flags = html.escape("; ".join(row["flags"]))
+    return f"<tr><td>{html.escape(row['student_id'])}</td><td>{_number(row['total'])}</td>{cells}<td class='flag'>{flags}</td></tr>"
+
+
+def summary(table, problems, out, root):
+    """The lines printed at the end of ``workbook grade``."""
+    flagged = [row for row in table.rows if row["flags"]]
+    lines = [f"graded {len(table.rows)} submissions: {out / 'grades.csv'}, {out / 'report.html'}"]
+    lines += [f"  flagged {row['student_id']}: {'; '.join(row['flags'])}" for row in flagged]
+    lines += [f"  could not read: {p}" for p in problems]
+    lines.append(f"feedback: {root / 'feedback'} (hand it back with `nbgrader release_feedback`)")
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""``python -m workbook submit``: pack your notebooks and ``mytensor/`` into one zip.
+
+The zip is named ``<student>__mytensor-workbook.zip``; upload it to your
+course page as it is. It holds the notebooks at its top, ``mytensor/`` beside
+them and ``submission.json`` (your id and the time).
+"""
+
+import argparse
+import datetime
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+from workbook.course import ASSIGNMENT, REPO
+
+STUDENT_ID = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def student_id(given):
+    """Return a valid student id from ``--student`` or a prompt; exit with the fix otherwise."""
+    if given is None and sys.stdin.isatty():
+        given = input("Your student id (as your course uses it): ").strip()
+    if not given:
+        raise SystemExit("error: no student id. Run: make submit ARGS='--student YOUR_ID'")
+    if not STUDENT_ID.fullmatch(given):
+        raise SystemExit(f"error: student id {given!r} may hold only letters, digits, '.', '_' and '-'")
+    return given
+
+
+def submission_files(notebooks, package):
+    """Map archive names to files: ``*.ipynb`` at the top and ``mytensor/**.py``."""
+    found = {p.name: p for p in sorted(Path(notebooks).glob("*.ipynb"))}
+    if not found:
+        raise SystemExit(f"error: no notebooks in {notebooks}: pass --notebooks with the folder you worked in")
+    if not (Path(package) / "__init__.py").is_file():
+        raise SystemExit(f"error: {package} is not your mytensor package (no __init__.py): pass --package")
+    for path in sorted(Path(package).rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            found[f"mytensor/{path.relative_to(package).as_posix()}"] = path
+    return found
+
+
+def write_zip(student, files, out):
+    """Write the submission zip into ``out``; return its path."""
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{student}__{ASSIGNMENT}.zip"
+    manifest = {"student_id": student, "assignment": ASSIGNMENT,
+                "created": datetime.datetime.now(datetime.timezone.utc).isoformat()}
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, path in files.items():
+            zf.write(path, name)
+        zf.writestr("submission.json", json.dumps(manifest, indent=1))
+    return target
+
+
+def main(argv=None):
+    """Pack the submission zip and say where it is."""
+    parser = argparse.ArgumentParser(prog="python -m workbook submit", description=__doc__.split("\n")[0])
+    parser.add_argument("--student", help="your student id (asked for when missing)")
+    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks", help="folder of your notebooks")
+    parser.add_argument("--package", type=Path, default=REPO / "mytensor", help="your mytensor package")
+    parser.add_argument("--out", type=Path, default=REPO / "submission", help="where the zip goes")
+    args = parser.parse_args(argv)
+    student = student_id(args.student)
+    files = submission_files(args.notebooks, args.package)
+    target = write_zip(student, files, args.out)
+    notebooks = sum(name.endswith(".ipynb") for name in files)
+    print(f"wrote {target} ({notebooks} notebooks, {len(files) - notebooks} files of mytensor/).")
+    print("Upload this file to your course page. Save your notebooks first: unsaved work is not in it.")
+    return 0
