@@ -164,7 +164,7 @@ def infer_size(shape, count):
                 raise RuntimeError("only one dimension can be inferred")
             unknown = i
         elif size < 0:
-            raise RuntimeError(f"invalid shape dimension {size}")
+            raise RuntimeError(f"invalid shape dimension {size} at index {i} of shape {list(shape)}")
         else:
             known *= size
     if unknown is None:
@@ -235,26 +235,65 @@ def view_strides(old_shape, old_strides, new_shape):
     ### END SOLUTION
 
 
-def dense_strides(shape, strides):
-    """Return contiguous strides that keep the memory order of ``strides``.
+def is_dense(shape, strides):
+    """Return True when the elements fill a block of memory with no gaps or overlaps.
 
-    This is how torch lays out ``clone()`` and ``zeros_like()``: dimensions
-    with smaller strides stay inner, and the result has no gaps.
+    Dimensions of size 0 or 1 are ignored, as in torch's
+    ``is_non_overlapping_and_dense``.
 
     Examples
     --------
-    >>> dense_strides((3, 4), (4, 1))
-    (4, 1)
+    >>> is_dense((3, 4), (1, 3)), is_dense((3, 2), (4, 2))
+    (True, False)
+    """
+    required = 1
+    for size, stride in sorted([(n, s) for n, s in zip(shape, strides) if n >= 2], key=lambda p: p[1]):
+        if stride != required:
+            return False
+        required *= size
+    return True
+
+
+def _should_swap(shape, strides, a, b):
+    """torch's comparison for ordering dims a (inner) and b (outer); 0 is undecided."""
+    if strides[a] == 0 or strides[b] == 0:
+        return 0
+    if strides[a] != strides[b]:
+        return 1 if strides[a] > strides[b] else -1
+    return 1 if shape[a] > shape[b] else 0
+
+
+def dense_strides(shape, strides):
+    """Return the strides torch gives a copy that keeps the memory order of ``strides``.
+
+    This is the layout of ``clone()`` and ``zeros_like()``: a dense (or empty)
+    layout is kept as it is; otherwise dimensions with smaller strides stay
+    inner and the copy has no gaps. Zero strides leave the order undecided.
+
+    Examples
+    --------
     >>> dense_strides((4, 3), (1, 4))
     (1, 4)
-    >>> dense_strides((2, 3), (2, 4))
-    (1, 2)
+    >>> dense_strides((3, 2), (4, 2))
+    (2, 1)
+    >>> dense_strides((2, 3), (0, 1))
+    (3, 1)
     """
-    # Innermost first; ties keep the later dimension inner, as row-major does.
-    order = sorted(reversed(range(len(shape))), key=lambda d: (strides[d], shape[d]))
-    dense = [0] * len(shape)
-    step = 1
-    for d in order:
+    if numel(shape) == 0 or is_dense(shape, strides):
+        return tuple(strides)
+    perm = list(reversed(range(len(shape))))  # innermost first
+    # torch's insertion sort, which tolerates undecided comparisons.
+    for i in range(1, len(perm)):
+        inner = i
+        for outer in range(i - 1, -1, -1):
+            order = _should_swap(shape, strides, perm[outer], perm[inner])
+            if order < 0:
+                break
+            if order > 0:
+                perm[outer], perm[inner] = perm[inner], perm[outer]
+                inner = outer
+    dense, step = [0] * len(shape), 1
+    for d in perm:
         dense[d] = step
         step *= max(shape[d], 1)
     return tuple(dense)

@@ -180,6 +180,10 @@ def tensor(data, dtype=None, requires_grad=False):
     dtype = dtype or _infer_dtype(data)
     if isinstance(data, tensor_module.Tensor):
         values = data._array().astype(dtype.numpy_type)
+    elif isinstance(data, np.ndarray) and data.size == 0:
+        # torch keeps numpy's layout of an empty array: every stride is 0.
+        empty = np.empty(0, dtype.numpy_type)
+        return _with_grad(tensor_module.Tensor(empty, data.shape, (0,) * data.ndim, 0), requires_grad)
     elif isinstance(data, np.ndarray):
         values = data.astype(dtype.numpy_type)
     else:

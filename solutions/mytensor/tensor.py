@@ -72,6 +72,9 @@ class Tensor:
     def _array(self):
         """The elements as a numpy view of the storage (no copy)."""
         storage = self._storage
+        if 0 in self._shape:
+            # An empty view may start past the end of its storage, as in torch.
+            return np.empty(self._shape, storage.dtype)
         itemsize = storage.itemsize
         return np.ndarray(
             self._shape,
