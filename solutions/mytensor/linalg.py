@@ -223,7 +223,7 @@ def _check_batched(a, b):
     """The checks of a batched product: batch dims broadcast, inner sizes agree."""
     a_shape = a._shape if a.ndim > 1 else (1,) + a._shape
     b_shape = b._shape if b.ndim > 1 else b._shape + (1,)
-    batch = broadcasting.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+    batch = broadcasting.broadcast_pair(a_shape[:-2], b_shape[:-2])
     if a_shape[-1] != b_shape[-2]:
         count = int(np.prod(batch))
         raise RuntimeError(

@@ -30,6 +30,11 @@ def _is_operand(value):
     return isinstance(value, (tensor.Tensor, bool, int, float))
 
 
+def _is_bool(value):
+    """True for a Python bool or a bool tensor."""
+    return isinstance(value, bool) or isinstance(value, tensor.Tensor) and value.dtype is _dtypes.bool_
+
+
 def _as_array(operand, numpy_type):
     """The elements of a tensor or of a Python scalar as a numpy array of ``numpy_type``."""
     if isinstance(operand, tensor.Tensor):
@@ -41,7 +46,7 @@ def _broadcast(a, b):
     """Bring two tensors to one shape with stride-0 views; scalars and equal shapes pass through."""
     if not isinstance(b, tensor.Tensor) or not isinstance(a, tensor.Tensor) or a._shape == b._shape:
         return a, b
-    shape = broadcasting.broadcast_shapes(a._shape, b._shape)
+    shape = broadcasting.broadcast_pair(a._shape, b._shape)
     # The engine sums broadcast gradients back itself, so expand records no node here.
     with autograd.no_grad():
         return broadcasting.expand(a, *shape), broadcasting.expand(b, *shape)
@@ -108,8 +113,8 @@ def radd(a, b):
 
 def _check_bool_subtraction(a, b):
     """Raise torch's error when ``a - b`` involves a bool tensor."""
-    bools = [isinstance(v, tensor.Tensor) and v.dtype is _dtypes.bool_ for v in (a, b)]
-    if all(bools) or bools[0] and isinstance(b, bool) or bools[1] and isinstance(a, bool):
+    bools = [_is_bool(a), _is_bool(b)]  # a Python bool counts as a bool tensor here
+    if all(bools):
         raise RuntimeError(_SUB_BOOLS)
     if any(bools):
         raise RuntimeError(_SUB_BOOL)
@@ -250,8 +255,11 @@ def _power(x, y):
     return np.where(y < 0, unit, result).astype(result.dtype)
 
 
-def _check_integer_power(a, b):
-    if isinstance(b, int) and not isinstance(b, bool) and b < 0 and not a.dtype.is_floating_point:
+def _check_power(a, b):
+    """torch refuses bool ** bool tensors and integers to negative Python ints."""
+    if _is_bool(a) and isinstance(b, tensor.Tensor) and _is_bool(b):
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    if isinstance(b, int) and not isinstance(b, bool) and b < 0 and isinstance(a, tensor.Tensor) and not a.dtype.is_floating_point:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
@@ -271,7 +279,7 @@ def pow(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
-    _check_integer_power(a, b)
+    _check_power(a, b)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out, x, y = _forward(a, b, _power)
     result = out._array()
@@ -305,6 +313,7 @@ def rpow(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
+    _check_power(b, a)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out, x, y = _forward(b, a, _power)
     result = out._array()
