@@ -239,7 +239,7 @@ def _general_matmul(a, b):
     """numpy's matmul, which follows the same rules; the gradient undoes the 1-D cases."""
     x, y = a._array(), b._array()
     out = tensor.Tensor._wrap(np.matmul(x, y))
-    name = "SqueezeBackward4" if a.ndim == 1 else "UnsafeViewBackward0"
+    name = "SqueezeBackward4" if a.ndim == 1 and b.ndim == 2 else "UnsafeViewBackward0"
     return autograd.record(out, name, (a, b), lambda g: _matmul_grads(g, x, y))
 
 
