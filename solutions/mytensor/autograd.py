@@ -357,7 +357,9 @@ def _seed(t, gradient):
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         return np.ones(t._shape, t._storage.dtype)
     if not isinstance(gradient, tensor.Tensor):
-        raise TypeError(f"gradients can be either Tensors or None, but got {type(gradient).__name__}")
+        # torch reads a list as one gradient per output and names the first one's type
+        wrong = gradient[0] if isinstance(gradient, (list, tuple)) and gradient else gradient
+        raise TypeError(f"gradients can be either Tensors or None, but got {type(wrong).__name__}")
     if gradient._shape != t._shape:
         raise RuntimeError(
             f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and "

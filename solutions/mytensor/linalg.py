@@ -239,8 +239,21 @@ def _general_matmul(a, b):
     """numpy's matmul, which follows the same rules; the gradient undoes the 1-D cases."""
     x, y = a._array(), b._array()
     out = tensor.Tensor._wrap(np.matmul(x, y))
-    name = "SqueezeBackward4" if a.ndim == 1 and b.ndim == 2 else "UnsafeViewBackward0"
-    return autograd.record(out, name, (a, b), lambda g: _matmul_grads(g, x, y))
+    return autograd.record(out, _matmul_name(a, b), (a, b), lambda g: _matmul_grads(g, x, y))
+
+
+def _matmul_name(a, b):
+    """torch's last op for this matmul, which names the grad_fn.
+
+    Row @ matrix ends in a squeeze. A single matrix ``a`` that requires grad
+    times a stack is computed transposed and copied back (a clone). Other
+    batched products end in a reshape of the result.
+    """
+    if a.ndim == 1 and b.ndim == 2:
+        return "SqueezeBackward4"
+    if a.ndim >= 2 and b.ndim >= 3 and a.requires_grad and int(np.prod(a._shape[:-2])) == 1:
+        return "CloneBackward0"
+    return "UnsafeViewBackward0"
 
 
 def _matmul_grads(g, x, y):
