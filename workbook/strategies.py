@@ -35,11 +35,11 @@ def dtype_names(names=DTYPE_NAMES):
 
 def _array(shape, dtype_name, seed):
     """A seeded ndarray of ``shape``: small integers, or halves for floats."""
-    values = np.random.default_rng(seed).integers(-9, 10, size=shape)
+    values = np.asarray(np.random.default_rng(seed).integers(-9, 10, size=shape))
     if dtype_name == "bool":
-        return values > 0
+        return np.asarray(values > 0)
     if dtype_name in FLOAT_NAMES:
-        return (values / 2).astype(dtype_name)
+        return np.asarray(values / 2).astype(dtype_name)
     return values.astype(dtype_name)
 
 

@@ -129,19 +129,23 @@ non-singleton dimension 0.  Target sizes: [4, 4].  Tensor sizes: [3, 1]
             f"of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
             f"the tensor ({len(shape)})"
         )
-    for dim in range(lead):
-        if sizes[dim] == -1:
+    resolved = list(sizes)
+    # torch checks from the last dimension; a 0-d tensor takes its sizes as they are.
+    for dim in reversed(range(len(sizes)) if shape else ()):
+        old = shape[dim - lead] if dim >= lead else None
+        if sizes[dim] == -1 and old is None:
             raise RuntimeError(
                 f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {dim}"
             )
-    resolved = sizes[:lead] + tuple(n if s == -1 else s for s, n in zip(sizes[lead:], shape))
-    for dim, (size, old) in reversed(list(enumerate(zip(resolved[lead:], shape), start=lead))):  # torch checks from the right
-        if size != old and old != 1:
+        resolved[dim] = old if sizes[dim] == -1 else sizes[dim]
+        if old is not None and resolved[dim] != old and old != 1:
             raise RuntimeError(
-                f"The expanded size of the tensor ({size}) must match the existing size ({old}) at "
+                f"The expanded size of the tensor ({sizes[dim]}) must match the existing size ({old}) at "
                 f"non-singleton dimension {dim}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
             )
-    return resolved
+    if any(n < 0 for n in resolved):
+        raise RuntimeError("numel: integer multiplication overflow")
+    return tuple(resolved)
 
 
 def expand_strides(shape, strides, sizes):
