@@ -1,0 +1,154 @@
+"""Start JupyterLab on the workbook (what ``make lab`` runs).
+
+Usage: ``python -m workbook lab [--root DIR] [--port N] [--ip HOST] [--token T]
+[any other jupyter lab option, e.g. --no-browser]``.
+
+The server runs with the project's own Jupyter configuration (``jupyter/`` in
+this repository, never the user's ``~/.jupyter``): nbgrader's extensions on, the
+news pop-up off. Kernels find the student library ``mytensor/`` and the trusted
+``workbook`` package through PYTHONPATH, and the venv's ``bin/`` comes first on
+PATH because nbgrader runs ``alembic`` from there.
+"""
+
+import argparse
+import errno
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG_DIR = REPO / "jupyter"
+STATE_DIR = REPO / "build" / "jupyter"
+FIRST_NOTEBOOKS = ("notebooks/x1_creating.ipynb", "x1_creating.ipynb")
+READY_TIMEOUT = 120.0
+
+
+def parse_args(argv):
+    """Split our options from the ones passed through to JupyterLab."""
+    parser = argparse.ArgumentParser(prog="python -m workbook lab", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=REPO, help="folder JupyterLab shows (default: the workbook)")
+    parser.add_argument("--port", type=int, default=8888, help="port to listen on (default: 8888)")
+    parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--token", help="login token (default: a new random one)")
+    args, rest = parser.parse_known_args(argv)
+    if not 0 < args.port < 65536:
+        parser.error(f"--port must be between 1 and 65535, not {args.port}")
+    if not args.root.is_dir():
+        parser.error(f"--root {args.root} is not a folder")
+    return args, rest
+
+
+def port_problem(ip, port):
+    """Why JupyterLab could not listen on ``ip:port``, or None if it can."""
+    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as probe:
+        try:
+            probe.bind((ip, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return f"port {port} on {ip} is already in use (is another JupyterLab running?). " \
+                    f"Stop that program or choose another port, e.g. --port {port + 1}"
+            return f"cannot listen on {ip}:{port}: {error.strerror}"
+    return None
+
+
+def first_page(root):
+    """The page to open first: x.1's notebook when it exists, else the launcher."""
+    for name in FIRST_NOTEBOOKS:
+        if (root / name).is_file():
+            return "/lab/tree/" + name
+    print(f"note: {FIRST_NOTEBOOKS[0]} does not exist yet under {root}; "
+          "`make release` generates the student notebooks. Opening the launcher instead.")
+    return "/lab"
+
+
+def environment(root):
+    """The server's environment: project config, isolated state, import paths."""
+    env = dict(os.environ)
+    env["JUPYTER_CONFIG_DIR"] = str(CONFIG_DIR)
+    # Settings, layouts and kernel specs of this workbook stay in the (ignored) build/ folder.
+    env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(STATE_DIR / "user-settings"))
+    env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(STATE_DIR / "workspaces"))
+    env.setdefault("JUPYTER_DATA_DIR", str(STATE_DIR / "data"))
+    paths = [str(root)] + ([str(REPO)] if root != REPO else [])
+    env["PYTHONPATH"] = os.pathsep.join(paths + [p for p in [env.get("PYTHONPATH")] if p])
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def jupyter_command(args, rest, root, token):
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+               f"--ServerApp.ip={args.ip}", f"--ServerApp.port={args.port}",
+               f"--IdentityProvider.token={token}"]
+    if not any(arg.startswith("--LabApp.default_url") for arg in rest):
+        command.append(f"--LabApp.default_url={first_page(root)}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
+        # Containers and CI often run as root; Jupyter refuses that unless told.
+        print("note: running as root, so JupyterLab gets --allow-root.")
+        command.append("--allow-root")
+    return command + rest
+
+
+def wait_until_ready(server, base_url):
+    """Poll the server until it answers; False if it exited or took too long."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(base_url + "/api", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.25)
+    return False
+
+
+def banner(url):
+    line = "=" * 72
+    return (f"\n{line}\n  The mytensor workbook is running. Open this address in your browser:\n\n"
+            f"      {url}\n\n  Stop it with Ctrl-C in this terminal.\n{line}\n")
+
+
+def stop(server):
+    try:
+        return server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return server.wait()
+
+
+def main(argv=None):
+    args, rest = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = port_problem(args.ip, args.port)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    root = args.root.resolve()
+    token = args.token if args.token is not None else os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    command = jupyter_command(args, rest, root, token)
+    host = f"[{args.ip}]" if ":" in args.ip else args.ip
+    base_url = f"http://{host}:{args.port}"
+    server = subprocess.Popen(command, cwd=root, env=environment(root))
+    # `kill` or a closed terminal stops the server too, not only this launcher.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda signum, frame: server.terminate())
+    try:
+        if not wait_until_ready(server, base_url):
+            print("error: JupyterLab did not start; its messages above say why.", file=sys.stderr)
+            server.terminate()
+            stop(server)
+            return 1
+        page = next(a.split("=", 1)[1] for a in command if a.startswith("--LabApp.default_url="))
+        print(banner(f"{base_url}{page}?token={token}" if token else base_url + page), flush=True)
+        return server.wait()
+    except KeyboardInterrupt:
+        # The server got the same Ctrl-C; give it time to shut its kernels down.
+        return stop(server)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
