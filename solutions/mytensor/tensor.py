@@ -62,15 +62,20 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self._graph_inputs = None
+        self._numpy_view = None  # the layout never changes, so _array() computes it once
 
     @classmethod
     def _wrap(cls, array):
         """A new contiguous tensor that owns ``array`` (copied if it must be)."""
         array = np.asarray(array, order="C")  # ascontiguousarray would make 0-d arrays 1-d
-        return cls(array.reshape(-1), array.shape)
+        t = cls(array.reshape(-1), array.shape)
+        t._numpy_view = array
+        return t
 
     def _array(self):
         """The elements as a numpy view of the storage (no copy)."""
+        if self._numpy_view is not None:
+            return self._numpy_view
         storage = self._storage
         if 0 in self._shape:
             # An empty view may start past the end of its storage, as in torch.
