@@ -124,6 +124,7 @@ def _configure_execution(c):
     c.Execute.kernel_name = KERNEL_NAME
     c.Execute.timeout = int(os.environ.get("WORKBOOK_CELL_TIMEOUT", CELL_TIMEOUT))
     c.Execute.interrupt_on_timeout = True
+    c.Execute.raise_on_iopub_timeout = False
     c.LimitOutput.max_lines = 1000
 
 

@@ -47,7 +47,7 @@ def run_worker(root, work, args, log, timeout):
     command = [sys.executable, "-P", "-m", "workbook.gradeworker", str(work), *args]
     env = course.tool_env(work, {"WORKBOOK_DB_URL": "", "JUPYTER_PATH": str(Path(root) / "jupyter")})
     with open(log, "a") as out:
-        process = subprocess.Popen(command, cwd=course.REPO, env=env, stdout=out, stderr=out, start_new_session=True)
+        process = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=out, start_new_session=True)
         try:
             return process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -221,6 +221,7 @@ def parse(argv):
     parser.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     parser.add_argument("--course", type=Path, default=course.course_root(), help="course folder (default %(default)s)")
     parser.add_argument("--out", type=Path, default=course.REPO / "build" / "grades", help="where grades.csv and report.html go")
+    parser.add_argument("--assignment", default=ASSIGNMENT, help="assignment name (default %(default)s)")
     parser.add_argument("--timeout", type=int, default=STUDENT_TIMEOUT, help="seconds allowed per submission")
     args = parser.parse_args(argv)
     if (args.submissions is None) == (not args.exchange):
@@ -232,17 +233,17 @@ def main(argv=None):
     """Grade every submission; write grades.csv, nbgrader_grades.csv and report.html."""
     args = parse(argv)
     root = args.course.resolve()
-    ensure_course(root)
+    ensure_course(root, args.assignment)
     if args.exchange:
-        folders, problems, notes = from_exchange(root)
+        folders, problems, notes = from_exchange(root, args.assignment)
     else:
-        folders, problems, notes = from_zips(root, args.submissions.resolve())
-    results = grade_all(root, folders, args.jobs, timeout=args.timeout)
+        folders, problems, notes = from_zips(root, args.submissions.resolve(), args.assignment)
+    results = grade_all(root, folders, args.jobs, args.assignment, args.timeout)
     for student, extra in notes.items():
         results[student].flags[:0] = extra
     args.out.mkdir(parents=True, exist_ok=True)
     course.nbgrader(root, "export", "--to", str(args.out / "nbgrader_grades.csv"))
-    table = report.collect(root, ASSIGNMENT, results)
+    table = report.collect(root, args.assignment, results)
     report.write_csv(table, args.out / "grades.csv")
     report.write_html(table, problems, args.out / "report.html")
     print(report.summary(table, problems, args.out, root))

@@ -9,7 +9,7 @@
 
 import re
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Unicode
@@ -40,12 +40,17 @@ class SafeExecute(Execute):
         except DeadKernelError:
             self._stopped = "the kernel died earlier in this notebook (crash, os._exit or memory limit)"
             cell.outputs.append(_error_output("DeadKernelError", "the kernel died while running this cell"))
-            return cell, resources
+        except CellTimeoutError as error:
+            cell.outputs.append(_error_output(TIMEOUT_NAME, str(error).splitlines()[0]))
+            self._count_timeout(TIMEOUT_NAME)
+        return cell, resources
 
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
-        content = kwargs["execute_reply"]["content"]
-        self._timeouts = self._timeouts + 1 if content.get("ename") == TIMEOUT_NAME else 0
+        self._count_timeout(kwargs["execute_reply"]["content"].get("ename"))
+
+    def _count_timeout(self, name):
+        self._timeouts = self._timeouts + 1 if name == TIMEOUT_NAME else 0
         if self._timeouts >= 2:
             self._stopped = "the kernel stopped answering after two cells timed out"
 

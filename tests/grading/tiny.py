@@ -84,6 +84,7 @@ def points(upto_section=2):
 
 def make_zip(path, release_dir, package_files, student=None, notebook_edit=None):
     """Zip a submission: the released notebooks plus a mytensor with ``package_files``."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w") as zf:
         for nb_path in sorted(Path(release_dir).glob("*.ipynb")):
             nb = nbformat.read(nb_path, as_version=4)

@@ -1,0 +1,70 @@
+"""Seconds per submission for ``workbook grade``, serial and with two jobs.
+
+Grades a batch of reference submissions (8 by default) of the full workbook
+when its source notebooks and the student package exist, else of the tiny
+test assignment, once with ``--jobs 1`` and once with ``--jobs 2``, and
+prints the seconds per submission and whether both runs gave the same grades.
+
+    python benchmarks/bench_grading.py [--count 8] [--tiny]
+"""
+
+import argparse
+import csv
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.grading import tiny  # noqa: E402
+from workbook import course, grade  # noqa: E402
+
+
+def workbook_inputs(tmp):
+    """Source notebooks, the student package and the reference package files of the workbook."""
+    from workbook import release
+
+    solutions = course.REPO / "solutions"
+    stub, reference = release.build_package(solutions), release.build_package(solutions, keep_sections=99)
+    release.write_files(stub, tmp / "student")
+    notebooks = sorted(solutions.glob("x[0-9]_*.ipynb"))
+    files = {k[len("mytensor/"):]: v.decode() for k, v in reference.items() if k.endswith(".py")}
+    return notebooks, tmp / "student" / "mytensor", files, course.ASSIGNMENT
+
+
+def tiny_inputs(tmp):
+    notebooks, package = tiny.write_source(tmp / "src")
+    return notebooks, package, tiny.REFERENCE, tiny.ASSIGNMENT
+
+
+def run(root, zips, out, jobs, assignment):
+    start = time.perf_counter()
+    grade.main([str(zips), "--course", str(root), "--out", str(out), "--jobs", str(jobs), "--assignment", assignment])
+    elapsed = time.perf_counter() - start
+    with open(out / "grades.csv") as handle:
+        rows = sorted((r["student_id"], r["total"]) for r in csv.DictReader(handle))
+    return elapsed, rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=8)
+    parser.add_argument("--tiny", action="store_true", help="grade the tiny test assignment")
+    args = parser.parse_args()
+    full = not args.tiny and list((course.REPO / "solutions").glob("x[0-9]_*.ipynb"))
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        notebooks, package, files, assignment = (workbook_inputs if full else tiny_inputs)(tmp)
+        root = course.build(tmp / "course", notebooks, package, assignment=assignment)
+        for i in range(args.count):
+            tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
+        figures = {jobs: run(root, tmp / "zips", tmp / f"out{jobs}", jobs, assignment) for jobs in (1, 2)}
+    what = "full workbook" if full else "tiny assignment"
+    for jobs, (elapsed, _) in figures.items():
+        print(f"{what}, {args.count} submissions, --jobs {jobs}: {elapsed / args.count:.1f} s per submission ({elapsed:.0f} s)")
+    print("same grades serial and parallel:", figures[1][1] == figures[2][1])
+
+
+if __name__ == "__main__":
+    main()

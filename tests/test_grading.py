@@ -1,0 +1,153 @@
+"""Grading round trips: the zip path and the nbgrader exchange path.
+
+The tiny assignment (tests/grading/tiny.py) runs every path quickly; the full
+eight-notebook workbook is graded for stub, reference and partial submissions
+once its source notebooks exist. Expected scores come from the notebooks'
+points, never typed by hand.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.grading import tiny
+from workbook import course, grade, intake, submit
+
+pytestmark = pytest.mark.slow
+REPO = course.REPO
+
+
+def nbgrader(root, *args, cwd=None):
+    command = [str(Path(sys.executable).parent / "nbgrader"), *args]
+    done = subprocess.run(command, cwd=cwd or REPO, env=course.tool_env(root), capture_output=True, text=True)
+    assert done.returncode == 0 and course.CONFIG_ERROR not in done.stderr, done.stderr[-2000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def tiny_course(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tiny")
+    notebooks, package = tiny.write_source(tmp / "src")
+    return course.build(tmp / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
+
+
+PARTIAL = {"__init__.py": tiny.REFERENCE["__init__.py"],
+           "ops.py": "def double(x):\n    return 2 * x\n\n\ndef triple(x):\n    raise NotImplementedError\n"}
+EXPECTED = {"ref": tiny.points(2), "stub": 0, "partial": tiny.points(1)}
+
+
+@pytest.fixture(scope="module")
+def zip_run(tiny_course, tmp_path_factory):
+    """Grade ref, stub and partial zips with ``workbook grade`` (two jobs)."""
+    tmp = tmp_path_factory.mktemp("zips")
+    release = tiny_course / "release" / tiny.ASSIGNMENT
+    packages = {"ref": tiny.REFERENCE, "stub": tiny.STUB, "partial": PARTIAL}
+    for student, files in packages.items():
+        tiny.make_zip(tmp / "in" / f"{student}__mytensor-workbook.zip", release, files, student)
+    out = tmp / "out"
+    code = grade.main([str(tmp / "in"), "--course", str(tiny_course), "--out", str(out), "--jobs", "2",
+                       "--assignment", tiny.ASSIGNMENT])
+    return tiny_course, out, code
+
+
+def read_grades(path):
+    with open(path) as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_zip_path_scores_from_points(zip_run):
+    _, out, code = zip_run
+    rows = read_grades(out / "grades.csv")
+    assert code == 0
+    assert {s: float(rows[s]["total"]) for s in EXPECTED} == EXPECTED
+    assert float(rows["partial"]["x1"]) == tiny.points(1) and float(rows["partial"]["x2"]) == 0
+    assert (out / "nbgrader_grades.csv").is_file()
+    assert "data:image/png;base64," in (out / "report.html").read_text()
+
+
+def test_graded_kernel_imports_the_submitted_package(zip_run):
+    root, _, _ = zip_run
+    nb = nbformat.read(root / "autograded" / "ref" / tiny.ASSIGNMENT / "x1_double.ipynb", as_version=4)
+    lines = "".join(nb.cells[1].outputs[0].text).splitlines()
+    paths = dict(line.split(" ", 1) for line in lines)
+    assert "/autograded/ref/tiny/mytensor/" in paths["MYTENSOR"]
+    assert paths["WORKBOOK"] == str(root / "trusted" / "workbook" / "__init__.py")
+
+
+def test_feedback_shows_messages_but_no_hidden_test_code(zip_run):
+    root, _, _ = zip_run
+    for student in EXPECTED:
+        for page in (root / "feedback" / student / tiny.ASSIGNMENT).glob("*.html"):
+            assert tiny.HIDDEN_MARKER not in page.read_text(), page
+    stub_page = (root / "feedback" / "stub" / tiny.ASSIGNMENT / "x1_double.html").read_text()
+    assert "NotImplementedError" in stub_page and "Task 1.1" in stub_page
+    source = (root / "source" / tiny.ASSIGNMENT / "x1_double.ipynb").read_text()
+    assert tiny.HIDDEN_MARKER in source
+
+
+def test_exclude_overwriting_is_generated_from_the_package(tiny_course):
+    listed = course.exclude_overwriting(tiny_course)[tiny.ASSIGNMENT]
+    assert listed == sorted(f"mytensor/{name}" for name in tiny.STUB)
+
+
+def test_exchange_round_trip(tiny_course, tmp_path, monkeypatch):
+    """release, fetch, submit, collect, autograde, feedback, release/fetch feedback, export."""
+    monkeypatch.setenv("WORKBOOK_COURSE", str(tiny_course))
+    monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "exchange"))
+    (tmp_path / "exchange").mkdir()
+    os.chmod(tmp_path / "exchange", 0o777)
+    nbgrader(tiny_course, "release_assignment", tiny.ASSIGNMENT, "--force")
+    for student, files in {"ex-ref": tiny.REFERENCE, "ex-stub": tiny.STUB}.items():
+        home = tmp_path / student
+        home.mkdir()
+        cache = f"--Exchange.cache={tmp_path / ('cache-' + student)}"
+        nbgrader(tiny_course, "fetch_assignment", tiny.ASSIGNMENT, cache, cwd=home)
+        tiny.write_package(home / tiny.ASSIGNMENT / "mytensor", files)
+        nbgrader(tiny_course, "submit", tiny.ASSIGNMENT, f"--student={student}", cache, cwd=home)
+    out = tmp_path / "out"
+    assert grade.main(["--exchange", "--course", str(tiny_course), "--out", str(out), "--assignment", tiny.ASSIGNMENT]) == 0
+    rows = read_grades(out / "grades.csv")
+    assert float(rows["ex-ref"]["total"]) == tiny.points() and float(rows["ex-stub"]["total"]) == 0
+    nbgrader(tiny_course, "release_feedback", tiny.ASSIGNMENT)
+    home = tmp_path / "ex-ref"
+    nbgrader(tiny_course, "fetch_feedback", tiny.ASSIGNMENT, "--student=ex-ref",
+             f"--Exchange.cache={tmp_path / 'cache-ex-ref'}", cwd=home)
+    pages = list((home / tiny.ASSIGNMENT / "feedback").rglob("x1_double.html"))
+    assert pages and tiny.HIDDEN_MARKER not in pages[0].read_text()
+    nbgrader(tiny_course, "export", f"--to={out / 'export.csv'}")
+    assert "ex-ref" in (out / "export.csv").read_text()
+
+
+def test_bad_input_names_the_file_and_the_fix(tmp_path):
+    with pytest.raises(SystemExit, match="is not a folder"):
+        intake.find_zips(tmp_path / "missing")
+    bad = tmp_path / "a__mytensor-workbook.zip"
+    bad.write_text("not a zip")
+    with pytest.raises(intake.BadSubmission, match="not a readable zip.*make submit"):
+        intake.read_zip(bad)
+    empty = tmp_path / "b__mytensor-workbook.zip"
+    with zipfile.ZipFile(empty, "w") as zf:
+        zf.writestr("deep/er/x1.ipynb", "{}")
+    with pytest.raises(intake.BadSubmission, match=f"{empty}: no notebook at the top"):
+        intake.read_zip(empty)
+
+
+def test_submit_packs_notebooks_package_and_id(tmp_path, tiny_course):
+    release = tiny_course / "release" / tiny.ASSIGNMENT
+    assert submit.main(["--student", "s123", "--notebooks", str(release), "--package",
+                        str(release / "mytensor"), "--out", str(tmp_path)]) == 0
+    archive = tmp_path / "s123__mytensor-workbook.zip"
+    with zipfile.ZipFile(archive) as zf:
+        names = sorted(zf.namelist())
+        manifest = json.loads(zf.read("submission.json"))
+    assert names == sorted(["x1_double.ipynb", "x2_triple.ipynb", "mytensor/__init__.py", "mytensor/ops.py", "submission.json"])
+    assert manifest["student_id"] == "s123" and intake.read_zip(archive).student == "s123"
+    with pytest.raises(SystemExit, match="may hold only"):
+        submit.student_id("bad id!")

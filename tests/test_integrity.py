@@ -1,0 +1,182 @@
+"""Hostile submissions, graded together with an honest one on the tiny assignment.
+
+Each case is a crafted ``mytensor`` (or notebook edit). One batch is graded
+with two jobs; then every case's score, its flags, the honest student's full
+marks and the untouched gradebook and submissions are checked.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.grading import tiny
+from workbook import course, grade, integrity, report
+
+pytestmark = pytest.mark.slow
+OPS = tiny.REFERENCE["ops.py"]
+FULL = tiny.points()
+X1, X2 = tiny.points(1), tiny.points(2) - tiny.points(1)
+
+
+def _ops(double_body=None, triple_body=None, head=""):
+    double = double_body or "return 2 * x"
+    triple = triple_body or "return 3 * x"
+    return f"{head}def double(x):\n    {double}\n\n\ndef triple(x):\n    {triple}\n"
+
+
+def _blank_tests(name, nb):
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.source = "pass  # tests removed by the student"
+
+
+ESCAPE = """
+import os, pathlib, shutil
+here = pathlib.Path.cwd()
+for start in [here, *here.parents, pathlib.Path(os.readlink(f"/proc/{os.getppid()}/cwd"))]:
+    for target in start.glob("*.db"):
+        try:
+            target.write_text("destroyed")
+        except OSError:
+            pass
+    for other in start.glob("submitted/*"):
+        shutil.rmtree(other, ignore_errors=True)
+"""
+
+# student: (package files, notebook edit, expected total, expected flag words)
+CASES = {
+    "honest": (tiny.REFERENCE, None, FULL, []),
+    "torch-direct": ({**tiny.REFERENCE, "ops.py": "import torch\n" + OPS}, None, 0, ["ZEROED", "torch"]),
+    "torch-importlib": (
+        {"__init__.py": "from . import helpers\n" + tiny.REFERENCE["__init__.py"], "ops.py": OPS,
+         "helpers.py": "import importlib\n_t = importlib.import_module('to' + 'rch')\n"},
+        None, 0, ["ZEROED", "importing mytensor imports torch"]),
+    "torch-indirect": (
+        {"__init__.py": "from . import backend\n" + tiny.REFERENCE["__init__.py"], "ops.py": OPS,
+         "backend.py": "from torch import tensor\n"},
+        None, 0, ["ZEROED"]),
+    "edited-tests": (tiny.STUB, _blank_tests, 0, []),
+    "infinite-loop": ({**tiny.REFERENCE, "ops.py": _ops("while True: pass")}, None, X2, []),
+    "os-exit": ({**tiny.REFERENCE, "ops.py": _ops("import os; os._exit(1)")}, None, X2, []),
+    "segfault": ({**tiny.REFERENCE, "ops.py": _ops(None, "import ctypes; return ctypes.string_at(0)")}, None, X1, []),
+    "memory-bomb": ({**tiny.REFERENCE, "ops.py": _ops("b = [bytearray(2**27) for _ in range(10**4)]")}, None, X2, []),
+    "print-flood": ({**tiny.REFERENCE, "ops.py": _ops("while True: print('spam' * 100)")}, None, X2, []),
+    "shadow-workbook": ({**tiny.REFERENCE}, None, FULL, ["left out workbook/checks.py"]),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade every case in one batch (two jobs, short cell timeout)."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    saved = {k: os.environ.get(k) for k in ("WORKBOOK_CELL_TIMEOUT", "WORKBOOK_KERNEL_MEMORY_MB")}
+    os.environ.update(WORKBOOK_CELL_TIMEOUT="10", WORKBOOK_KERNEL_MEMORY_MB="1024")
+    try:
+        notebooks, package = tiny.write_source(tmp / "src")
+        root = course.build(tmp / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
+        zips = tmp / "zips"
+        zips.mkdir()
+        release = root / "release" / tiny.ASSIGNMENT
+        for student, (files, edit, _, _) in CASES.items():
+            tiny.make_zip(zips / f"{student}__mytensor-workbook.zip", release, files, student, edit)
+        _add_shadow(zips / "shadow-workbook__mytensor-workbook.zip")
+        folders, problems, notes = grade.from_zips(root, zips, tiny.ASSIGNMENT)
+        before = _snapshot(root / "submitted")
+        results = grade.grade_all(root, folders, 2, tiny.ASSIGNMENT, timeout=300)
+        for student, extra in notes.items():
+            results[student].flags[:0] = extra
+        table = report.collect(root, tiny.ASSIGNMENT, results)
+        yield root, {row["student_id"]: row for row in table.rows}, before
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
+def _add_shadow(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("workbook/__init__.py", "")
+        zf.writestr("workbook/checks.py", "def expect_same(*a, **k):\n    return None\nclass CheckFailed(Exception): pass\n")
+
+
+def _snapshot(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("student", sorted(CASES))
+def test_case_scores_as_expected(graded, student):
+    _, rows, _ = graded
+    expected_total, flags = CASES[student][2], CASES[student][3]
+    row = rows[student]
+    assert row["total"] == expected_total, (student, row)
+    for word in flags:
+        assert any(word in flag for flag in row["flags"]), (student, row["flags"])
+
+
+def test_submitted_copies_untouched(graded):
+    root, _, before = graded
+    assert _snapshot(root / "submitted") == before
+
+
+def test_feedback_exists_for_every_student(graded):
+    root, _, _ = graded
+    for student in CASES:
+        assert sorted(p.name for p in (root / "feedback" / student / tiny.ASSIGNMENT).glob("*.html")) == [
+            "x1_double.html", "x2_triple.html"], student
+
+
+def test_print_flood_is_cut(graded):
+    root, _, _ = graded
+    nb = nbformat.read(root / "autograded" / "print-flood" / tiny.ASSIGNMENT / "x1_double.ipynb", as_version=4)
+    assert len(nbformat.writes(nb)) < 1_000_000
+    assert "output cut" in nbformat.writes(nb)
+
+
+def test_edited_test_cells_are_restored(graded):
+    root, _, _ = graded
+    nb = nbformat.read(root / "autograded" / "edited-tests" / tiny.ASSIGNMENT / "x1_double.ipynb", as_version=4)
+    tests = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert tests and all(tiny.HIDDEN_MARKER in source for source in tests)
+
+
+def test_escape_attempt_leaves_gradebook_and_submissions(tmp_path, graded):
+    """The walk-up attack reaches only the student's private copy (see the report for what remains)."""
+    root, rows, _ = graded
+    submitted_before = _snapshot(root / "submitted")
+    files = {**tiny.REFERENCE, "__init__.py": ESCAPE + tiny.REFERENCE["__init__.py"]}
+    zips = tmp_path / "zips"
+    zips.mkdir()
+    tiny.make_zip(zips / "escape__mytensor-workbook.zip", root / "release" / tiny.ASSIGNMENT, files, "escape")
+    folders, _, _ = grade.from_zips(root, zips, tiny.ASSIGNMENT)
+    results = grade.grade_all(root, folders, 1, tiny.ASSIGNMENT, timeout=300)
+    after = _snapshot(root / "submitted")
+    assert {k: v for k, v in after.items() if not k.startswith("escape/")} == submitted_before
+    table = report.collect(root, tiny.ASSIGNMENT, {**{s: grade.Result(s) for s in rows}, **results})
+    totals = {row["student_id"]: row["total"] for row in table.rows}
+    assert totals["honest"] == FULL and totals["torch-direct"] == 0
+
+
+def test_static_scan_finds_each_torch_route(tmp_path):
+    package = tiny.write_package(tmp_path / "mytensor", {
+        "a.py": "import torch.nn\n", "b.py": "from torch import tensor\n",
+        "c.py": "import importlib\nimportlib.import_module('torch')\n", "d.py": "__import__('torch')\n",
+        "e.py": "'''Like torch, but smaller.'''\nx = 1\n",
+    })
+    found = integrity.torch_uses(package)
+    assert sorted({line.split(":")[0] for line in found}) == [f"mytensor/{n}.py" for n in "abcd"]
+
+
+def test_copy_submission_keeps_only_notebooks_and_package(tmp_path):
+    source = tmp_path / "in"
+    for name in ["x1.ipynb", "mytensor/__init__.py", "workbook/checks.py", "torch/__init__.py", "notes/x.ipynb", "mytensor/data.bin"]:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text("")
+    (source / "mytensor" / "link.py").symlink_to("/etc/passwd")
+    left_out = integrity.copy_submission(source, tmp_path / "out")
+    kept = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert kept == ["mytensor/__init__.py", "x1.ipynb"]
+    assert "workbook/checks.py" in left_out and "mytensor/link.py" in left_out
