@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from workbook import progress, release
-from workbook_fixtures import REPO, make_repo, release_into, source_notebooks
+from workbook_fixtures import make_repo, release_into, source_notebooks
 
 
 @pytest.fixture(scope="module")

@@ -244,8 +244,9 @@ def verify_imports(package_files, solutions):
         error = _import_error(tmp)
     if error is None:
         return
-    if _import_error(solutions):
-        raise ReleaseError(f"solutions/mytensor itself does not import:\n{error}\nFix the reference library first.")
+    reference_error = _import_error(solutions)
+    if reference_error:
+        raise ReleaseError(f"solutions/mytensor itself does not import:\n{reference_error}\nFix the reference library first.")
     raise ReleaseError(
         f"the stubbed package does not import, although the reference does:\n{error}\n"
         "A stub probably replaced code needed at import time: keep solution regions inside function bodies."
@@ -401,26 +402,32 @@ def drift(root, files):
     return problems
 
 
-def _region_bodies(text):
-    """Lines inside marker regions (solution or hidden tests) of ``text``."""
-    inside, bodies = False, []
+def _split_regions(text):
+    """``(lines inside marker regions, lines outside)`` of ``text``, stripped; markers dropped."""
+    inside, secret, public = False, [], []
     for line in text.split("\n"):
         if "BEGIN SOLUTION" in line or "BEGIN HIDDEN TESTS" in line:
             inside = True
         elif "END SOLUTION" in line or "END HIDDEN TESTS" in line:
             inside = False
-        elif inside:
-            bodies.append(line.strip())
-    return bodies
+        else:
+            (secret if inside else public).append(line.strip())
+    return secret, public
 
 
 def _source_texts(root):
     solutions = Path(root) / "solutions"
     texts = [path.read_text("utf-8") for path in sorted((solutions / "mytensor").rglob("*.py"))]
     for path in sorted(solutions.glob("*.ipynb")):
-        cells = json.loads(path.read_text("utf-8")).get("cells", [])
-        texts += ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
+        texts += [_cell_text(cell) for cell in json.loads(path.read_text("utf-8")).get("cells", [])]
     return texts
+
+
+def _cell_text(cell):
+    """A cell's source; a solution cell without markers is all solution, so it is wrapped in them."""
+    text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    whole = cell.get("metadata", {}).get("nbgrader", {}).get("solution") and "BEGIN SOLUTION" not in text
+    return f"{BEGIN}\n{text}\n{END}" if whole else text
 
 
 def secret_lines(root):
@@ -430,22 +437,9 @@ def secret_lines(root):
     not also appear outside the regions (so ``return out`` or a bracket never
     counts).
     """
-    texts = _source_texts(root)
-    secret = {line for text in texts for line in _region_bodies(text) if len(line) >= 16}
-    public = {line.strip() for text in texts for line in _outside_regions(text)}
-    return secret - public
-
-
-def _outside_regions(text):
-    inside, lines = False, []
-    for line in text.split("\n"):
-        if "BEGIN SOLUTION" in line or "BEGIN HIDDEN TESTS" in line:
-            inside = True
-        elif "END SOLUTION" in line or "END HIDDEN TESTS" in line:
-            inside = False
-        elif not inside:
-            lines.append(line)
-    return lines
+    split = [_split_regions(text) for text in _source_texts(root)]
+    secret = {line for inside, _ in split for line in inside if len(line) >= 16}
+    return secret - {line for _, outside in split for line in outside}
 
 
 def _student_lines(data, relative):
@@ -453,7 +447,7 @@ def _student_lines(data, relative):
     if not relative.endswith(".ipynb"):
         return text.split("\n")
     cells = json.loads(text).get("cells", [])
-    return [line for c in cells for line in ("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).split("\n")]
+    return [line for cell in cells for line in "".join(cell["source"]).split("\n")]
 
 
 def leaks(root, student_files):
