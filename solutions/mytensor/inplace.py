@@ -11,7 +11,8 @@ import numpy as np
 from . import autograd, broadcasting, ops, promotion
 from . import tensor as tensor_module
 
-_LAYOUT = ("_storage", "_shape", "_strides", "_offset")
+# The attributes that carry a tensor's autograd history (see autograd.record).
+_HISTORY = ("_requires_grad", "grad_fn", "_graph_inputs")
 
 
 def check_leaf(t, view=False):
@@ -56,17 +57,15 @@ def _check_fits(t, other):
 def _history_input(t):
     """A stand-in for ``t`` in the graph: its old values and its old history."""
     old = tensor_module.Tensor._wrap(t._array().copy())
-    for name, value in vars(t).items():
-        if name not in _LAYOUT:
-            setattr(old, name, value)
+    for name in _HISTORY:
+        setattr(old, name, getattr(t, name))
     return old
 
 
 def _adopt_history(t, result):
     """Make ``t`` carry the autograd history of ``result``."""
-    for name, value in vars(result).items():
-        if name not in _LAYOUT and name != "grad":
-            setattr(t, name, value)
+    for name in _HISTORY:
+        setattr(t, name, getattr(result, name))
 
 
 def _update(self, other, op):
