@@ -1,0 +1,247 @@
+"""The eight nbgrader source notebooks in solutions/.
+
+* nbval re-runs every notebook and compares each cell with its stored output;
+* each mytensor twin cell stored the same output as its torch cell (module name aside);
+* every torch example of the seed notes (tests/seed_notes.txt, the user's study
+  notes) appears in its notebook, apart from the documented adaptations;
+* every task id has a graded cell in its section's notebook, with points and
+  balanced hidden-test markers.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+SEED = Path(__file__).with_name("seed_notes.txt")
+NOTEBOOKS = {
+    1: "x1_creating.ipynb",
+    2: "x2_slicing.ipynb",
+    3: "x3_operations.ipynb",
+    4: "x4_broadcasting.ipynb",
+    5: "x5_memory.ipynb",
+    6: "x6_conversion.ipynb",
+    7: "x7_autograd.ipynb",
+    8: "x8_help.ipynb",
+}
+TASKS = {
+    1: ["1.1", "1.2", "1.3", "1.4"],
+    2: ["2.1", "2.2"],
+    3: ["3.1", "3.2", "3.3", "3.4", "3.5"],
+    4: ["4.1", "4.2"],
+    5: ["5.1", "5.2"],
+    6: ["6.1", "6.2", "6.3"],
+    7: ["7.1", "7.2", "7.3", "7.4"],
+    8: ["8.1"],
+}
+# Seed lines the notebooks show in another form, and why.
+ADAPTED = {
+    # Raw id() values change on every run; x.5 compares id() and data_ptr() with == instead.
+    "print('id(Z):', id(Z))": 5,
+    # dir(torch) has over a thousand names; x.8 filters it (names starting with "ones").
+    "print(dir(torch))": 8,
+    # help() returns None; x.8 calls help(torch.ones) without printing that None.
+    "print(help(torch.ones))": 8,
+}
+OUTPUT_START = re.compile(r"tensor\(|\(|\[|torch\.Size|-?\d|True|False|None|id\(Z\)")
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+
+
+@lru_cache(maxsize=None)
+def notebook(section):
+    return nbformat.read(SOLUTIONS / NOTEBOOKS[section], as_version=4)
+
+
+def code_cells(section):
+    return [cell for cell in notebook(section).cells if cell.cell_type == "code"]
+
+
+def role(cell):
+    return cell.metadata.get("workbook", {})
+
+
+def output_text(cell):
+    """All text a cell showed: streams, plain-text results and errors."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.data.get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+    return "".join(parts)
+
+
+def squeeze(line):
+    """A code line without its comment and without any whitespace."""
+    return re.sub(r"\s+", "", re.sub(r"\s*#.*$", "", line))
+
+
+def seed_examples():
+    """{section: [code line, ...]} from the ``In [n]:`` blocks of the seed notes."""
+    examples = {}
+    section = None
+    for block in re.split(r"\n(?=In \[\d+\]:\n|#{2,} x\.)", SEED.read_text(encoding="utf-8")):
+        heading = re.match(r"## x\.(\d)", block)
+        if heading:
+            section = int(heading.group(1))
+            continue
+        if not block.startswith("In [") or section is None:
+            continue
+        chunks = block.split("\n", 1)[1].split("\n\n")
+        # The first chunk is code. Later chunks (some examples have blank lines inside)
+        # are code when they start like Python and not like a printed value; the
+        # rest is stored output or prose.
+        code = [chunks[0]] + [c for c in chunks[1:] if re.match(r"[A-Za-z_#]", c) and not OUTPUT_START.match(c)]
+        lines = [line for chunk in code for line in chunk.splitlines() if squeeze(line)]
+        examples.setdefault(section, []).extend(lines)
+    return examples
+
+
+# --- structure ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_setup_cell_comes_first(section):
+    first = code_cells(section)[0]
+    assert role(first).get("role") == "setup"
+    for needed in ["%load_ext autoreload", "%autoreload 2", "import torch", "import mytensor",
+                   "from workbook.checks import expect_same"]:
+        assert needed in first.source
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_every_task_has_a_graded_cell(section):
+    graded = {}
+    for cell in code_cells(section):
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        assert meta["points"] > 0 and meta["locked"] and not meta["solution"]
+        assert meta["schema_version"] == 3
+        match = re.fullmatch(r"task-(\d+)-(\d+)", meta["grade_id"])
+        assert match, meta["grade_id"]
+        task = f"{match.group(1)}.{match.group(2)}"
+        graded[task] = cell
+        assert f'task="Task {task}"' in cell.source, "the check names its task"
+    assert sorted(graded) == TASKS[section]
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_nbgrader_accepts_the_metadata(section):
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    MetadataValidator().validate_nb(notebook(section))
+
+
+def test_task_ids_match_the_library():
+    """The `# Task N.M:` markers of the reference library name exactly these tasks."""
+    found = set()
+    for path in (SOLUTIONS / "mytensor").glob("*.py"):
+        found |= set(re.findall(r"^\s*# Task (\d+\.\d+):", path.read_text(), re.M))
+    assert found == {task for tasks in TASKS.values() for task in tasks}
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_hidden_tests_are_marked_once_and_after_the_visible_ones(section):
+    for cell in code_cells(section):
+        if not cell.metadata.get("nbgrader", {}).get("grade"):
+            assert HIDDEN_BEGIN not in cell.source and HIDDEN_END not in cell.source
+            continue
+        lines = cell.source.splitlines()
+        begins = [i for i, line in enumerate(lines) if line.strip() == HIDDEN_BEGIN]
+        ends = [i for i, line in enumerate(lines) if line.strip() == HIDDEN_END]
+        assert len(begins) == len(ends) <= 1
+        if begins:
+            assert begins[0] < ends[0]
+            visible = "\n".join(lines[: begins[0]])
+            assert "check(" in visible, "visible tests come first"
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_every_code_cell_is_executed_without_errors(section):
+    for cell in code_cells(section):
+        assert cell.execution_count is not None, cell.source[:60]
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source[:60]
+
+
+# --- content ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_twins_show_the_torch_output(section):
+    torch_cells, twins = {}, {}
+    for cell in code_cells(section):
+        meta = role(cell)
+        if "pair" in meta:
+            (torch_cells if meta["role"] == "torch" else twins)[meta["pair"]] = cell
+    assert twins and set(twins) == set(torch_cells)
+    for pair, twin in twins.items():
+        expected = output_text(torch_cells[pair]).replace("torch", "mytensor")
+        assert output_text(twin) == expected, f"pair {pair!r}"
+    assert any(output_text(twin) for twin in twins.values())
+
+
+def test_seed_notes_have_all_sections():
+    assert sorted(seed_examples()) == sorted(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_every_seed_example_is_in_its_notebook(section):
+    shown = {squeeze(line) for cell in code_cells(section) for line in cell.source.splitlines()}
+    missing = []
+    for line in seed_examples()[section]:
+        if ADAPTED.get(line.strip()) == section:
+            continue
+        if squeeze(line) not in shown:
+            missing.append(line)
+    assert not missing
+
+
+def test_random_examples_are_seeded():
+    for section in NOTEBOOKS:
+        for cell in code_cells(section):
+            if "randn(" in cell.source and role(cell).get("role") != "test":
+                assert "manual_seed(0)" in cell.source or "np.random.seed(0)" in cell.source, cell.source
+
+
+# --- nbval --------------------------------------------------------------------
+
+
+def _nbval(name):
+    """Run nbval on one notebook from the repository root; return (exit code, output)."""
+    env = dict(os.environ)
+    # solutions/ first: the kernel must import the reference mytensor, not the student copy.
+    env["PYTHONPATH"] = os.pathsep.join([str(SOLUTIONS), str(ROOT), env.get("PYTHONPATH", "")])
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=120",
+               "-p", "no:cacheprovider", "-q", f"solutions/{name}"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def nbval_results():
+    """nbval on all notebooks, a few at a time (each run starts its own kernel)."""
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(zip(NOTEBOOKS.values(), pool.map(_nbval, NOTEBOOKS.values())))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NOTEBOOKS.values())
+def test_nbval_reproduces_the_stored_outputs(name, nbval_results):
+    code, output = nbval_results[name]
+    assert code == 0, output[-4000:]
+    passed = re.search(r"(\d+) passed", output)
+    assert passed and int(passed.group(1)) == len(code_cells(int(name[1]))), output[-2000:]
