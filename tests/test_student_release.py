@@ -3,11 +3,14 @@
 With the stub package, errors appear only in task and test cells (a stub's
 NotImplementedError or a CheckFailed), never in a torch demo, setup or text
 cell, and every graded cell fails. With the reference library, nothing fails.
-Each notebook executes once per library; the results are shared.
+Each notebook executes once per library, two at a time; the results are shared.
 """
 
+import multiprocessing
+import os
 import re
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -35,8 +38,8 @@ def _layout(where, notebooks, package):
     return where
 
 
-def _validator():
-    """nbgrader's Validator, keeping the notebook it executed so that cells can be inspected."""
+def _validate_one(root, path):
+    """Validate one notebook with nbgrader's Validator; return its results and the executed cells."""
     from nbgrader.validator import Validator
 
     class KeepingValidator(Validator):
@@ -44,19 +47,22 @@ def _validator():
             self.executed = super()._preprocess(nb)
             return self.executed
 
-    return KeepingValidator(validate_all=True)
+    os.environ["PYTHONPATH"] = str(root)
+    validator = KeepingValidator(validate_all=True)
+    validator.executed = None
+    results = validator.validate(str(path))
+    return results, validator.executed.cells if validator.executed else []
 
 
-def _validate(root):
-    """``{notebook name: (Validator results, executed cells)}`` for every notebook under ``root``."""
-    validator = _validator()
-    found = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTHONPATH", str(root))
-        for path in sorted((root / "notebooks").glob("*.ipynb")):
-            validator.executed = None
-            results = validator.validate(str(path))
-            found[path.name] = (results, validator.executed.cells if validator.executed else [])
+def _validate_all(roots):
+    """``{label: {notebook: (results, cells)}}``, two notebooks at a time (one kernel per core)."""
+    jobs = [(label, root, path) for label, root in roots.items() for path in sorted((root / "notebooks").glob("*.ipynb"))]
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_validate_one, root, path) for _, root, path in jobs]
+        done = [future.result() for future in futures]
+    found = {label: {} for label in roots}
+    for (label, _, path), outcome in zip(jobs, done):
+        found[label][path.name] = outcome
     return found
 
 
@@ -66,7 +72,7 @@ def validated(tmp_path_factory):
     source = _student_notebooks(tmp_path_factory)
     stub = _layout(tmp_path_factory.mktemp("stub"), source / "notebooks", source / "mytensor")
     reference = _layout(tmp_path_factory.mktemp("reference"), source / "notebooks", REPO / "solutions" / "mytensor")
-    return {"stub": _validate(stub), "reference": _validate(reference)}
+    return _validate_all({"stub": stub, "reference": reference})
 
 
 def _errors(cell):
