@@ -1,0 +1,60 @@
+"""mytensor: a small tensor and autograd library on numpy, built to behave like torch.
+
+The workbook's notebooks (x.1 to x.8) compare every function here with torch.
+"""
+
+# tensor.py imports every topic module, so it loads first; the topic modules
+# reach the class as ``tensor.Tensor`` at call time.
+from .tensor import Tensor  # isort: skip
+from ._dtypes import (
+    bool_ as bool,
+    dtype,
+    float32,
+    float64,
+    get_default_dtype,
+    int16,
+    int32,
+    int64,
+)
+from ._layout import Size
+from .autograd import no_grad
+from .broadcasting import broadcast_shapes
+from .creation import (
+    arange,
+    full,
+    manual_seed,
+    ones,
+    ones_like,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .interop import from_numpy
+from .joining import cat
+from .linalg import dot, matmul, mm, mv
+from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
+from .reductions import mean, sum
+from .spacing import linspace
+from .views import clone, permute, reshape, transpose
+
+float = float32
+double = float64
+short = int16
+int = int32
+long = int64
+
+# Shown as mytensor.Tensor (like torch.Tensor), e.g. by type(t) in a notebook.
+Tensor.__module__ = "mytensor"
+
+
+def is_tensor(obj):
+    """Return True if ``obj`` is a mytensor Tensor.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> is_tensor(mytensor.zeros(2)), is_tensor([0.0, 0.0])
+    (True, False)
+    """
+    return isinstance(obj, Tensor)

@@ -1,0 +1,412 @@
+"""Reverse-mode automatic differentiation: the graph, the engine and its surface.
+
+Every differentiable op calls ``record(out, name, inputs, backward)`` beside its
+forward. When gradients are wanted, ``out`` gets a ``grad_fn``: a Node that
+remembers the inputs and the op's ``backward``, a function from the output's
+gradient (a numpy array) to one gradient per input. ``t.backward()`` then
+
+1. orders the nodes so that each comes before the nodes of its inputs (Task 7.1),
+2. runs them in that order, summing the gradients that meet at a node and
+   accumulating the gradients that reach a leaf into its ``.grad`` (Task 7.2),
+3. sums a gradient of a broadcast input back to that input's shape (Task 7.3).
+
+Gradients flow as numpy arrays inside the engine; only ``.grad`` is a Tensor.
+"""
+
+import functools
+
+import numpy as np
+
+from . import tensor
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+_NON_LEAF_FLAG = "you can only change requires_grad flags of leaf variables."
+_NON_LEAF_OFF = (
+    _NON_LEAF_FLAG + " If you want to use a computed variable in a subgraph that doesn't "
+    "require differentiation use var_no_grad = var.detach()."
+)
+
+# Nodes whose backward needs no saved tensor (only sizes), so torch can run them
+# again after the graph was freed: their second backward succeeds.
+_SAVES_NOTHING = frozenset(
+    "AddBackward0 SubBackward0 RsubBackward1 NegBackward0 SumBackward0 SumBackward1 "
+    "MeanBackward0 MeanBackward1 CatBackward0 CloneBackward0 ToCopyBackward0 AliasBackward0 "
+    "ViewBackward0 UnsafeViewBackward0 PermuteBackward0 TBackward0 TransposeBackward0 "
+    "SliceBackward0 SelectBackward0 ExpandBackward0 UnsqueezeBackward0 SqueezeBackward0".split()
+)
+
+
+class _GradMode:
+    enabled = True
+
+
+def is_grad_enabled():
+    """Return True unless gradients are switched off by ``no_grad``.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> with mytensor.no_grad():
+    ...     is_grad_enabled()
+    False
+    """
+    return _GradMode.enabled
+
+
+class no_grad:
+    """Switch off graph recording, as a context manager or as a decorator.
+
+    Inside, ops record no ``grad_fn`` and in-place updates of leaves that
+    require grad are allowed (the usual SGD step).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> w = mytensor.ones(2).requires_grad_()
+    >>> with mytensor.no_grad():
+    ...     (w * 2).requires_grad
+    False
+    >>> @mytensor.no_grad()
+    ... def double(t):
+    ...     return t * 2
+    >>> double(w).grad_fn is None
+    True
+    """
+
+    def __new__(cls, func=None):
+        if func is not None:  # used bare, as ``@no_grad``
+            return cls()(func)
+        return super().__new__(cls)
+
+    def __enter__(self):
+        self._previous = _GradMode.enabled
+        _GradMode.enabled = False
+
+    def __exit__(self, *exc_info):
+        _GradMode.enabled = self._previous
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def without_grad(*args, **kwargs):
+            with no_grad():
+                return func(*args, **kwargs)
+
+        return without_grad
+
+
+class Node:
+    """One recorded op: its inputs and the function that sends a gradient to them.
+
+    Each op gets its own subclass, named like torch's (``MulBackward0``), so
+    ``type(t.grad_fn).__name__`` reads the same in both libraries.
+    """
+
+    __slots__ = ("_inputs", "_backward", "_retained", "_saves")
+
+    def __init__(self, inputs, backward):
+        self._inputs = inputs
+        self._backward = backward
+        self._retained = None  # the output tensor, once it called retain_grad()
+        self._saves = type(self).__name__ not in _SAVES_NOTHING
+
+    @property
+    def next_functions(self):
+        """Pairs ``(node, 0)`` per input: its grad_fn, an AccumulateGrad for a leaf, or None."""
+        return tuple((_input_node(x), 0) for x in self._inputs)
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def _apply(self, grad, retain_graph):
+        """Run the op's backward once; without ``retain_graph`` its saved values are freed."""
+        if self._backward is None:
+            raise RuntimeError(_FREED)
+        grads = self._backward(grad)
+        if self._saves and not retain_graph:
+            self._backward = None
+        return grads
+
+
+class AccumulateGrad:
+    """The end of a path in the graph: accumulates into the leaf ``variable``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    next_functions = ()
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+def _input_node(value):
+    if not isinstance(value, tensor.Tensor) or not value._requires_grad:
+        return None
+    return value.grad_fn if value.grad_fn is not None else AccumulateGrad(value)
+
+
+_NODE_CLASSES = {}
+
+
+def _node_class(name):
+    """The Node subclass called ``name``, made once and reused."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+def record(out, name, inputs, backward):
+    """Give ``out`` a grad_fn if gradients are on and an input requires grad.
+
+    Parameters
+    ----------
+    out : Tensor
+        The op's result.
+    name : str
+        torch's grad_fn name for the same call, e.g. ``"MulBackward0"``.
+    inputs : tuple
+        The op's inputs (tensors; Python scalars are allowed and get no gradient).
+    backward : callable
+        ``backward(grad)`` returns one numpy array (or None) per input. A
+        gradient may have the broadcast shape; the engine sums it back.
+
+    Returns
+    -------
+    Tensor
+        ``out`` itself.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.ones(2).requires_grad_()
+    >>> y = record(mytensor.zeros(2), "MyBackward0", (x,), lambda g: (2 * g,))
+    >>> type(y.grad_fn).__name__, y.requires_grad, y.is_leaf
+    ('MyBackward0', True, False)
+    """
+    if _GradMode.enabled:
+        for value in inputs:
+            if isinstance(value, tensor.Tensor) and value._requires_grad:
+                out.grad_fn = _node_class(name)(inputs, backward)
+                out._requires_grad = True
+                break
+    return out
+
+
+def get_requires_grad(t):
+    """Whether gradients are recorded for ``t`` (``t.requires_grad``)."""
+    return t._requires_grad
+
+
+def set_requires_grad(t, requires_grad):
+    """Set ``t.requires_grad``; only leaves of a floating dtype may require grad.
+
+    Raises
+    ------
+    RuntimeError
+        For a non-leaf, or for an integer or bool tensor, in torch's words.
+    """
+    if t.grad_fn is not None:
+        raise RuntimeError(_NON_LEAF_FLAG if requires_grad else _NON_LEAF_OFF)
+    if requires_grad and not t.dtype.is_floating_point:
+        raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+    t._requires_grad = bool(requires_grad)
+
+
+def requires_grad_(t, requires_grad=True):
+    """Set ``requires_grad`` in place and return the tensor.
+
+    Raises
+    ------
+    RuntimeError
+        When switching a non-leaf off, or for an integer or bool tensor.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.arange(4.0).requires_grad_()
+    tensor([0., 1., 2., 3.], requires_grad=True)
+    """
+    if t.grad_fn is not None:
+        if not requires_grad:
+            raise RuntimeError(_NON_LEAF_OFF)
+        return t
+    if requires_grad and not t.dtype.is_floating_point:
+        raise RuntimeError("only Tensors of floating point dtype can require gradients")
+    t._requires_grad = bool(requires_grad)
+    return t
+
+
+def is_leaf(t):
+    """True for a tensor no recorded op produced (``t.grad_fn is None``).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.ones(2).requires_grad_()
+    >>> x.is_leaf, (x * 2).is_leaf
+    (True, False)
+    """
+    return t.grad_fn is None
+
+
+def detach(t):
+    """A tensor sharing ``t``'s storage, outside the graph (no grad_fn, no grad).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> y = mytensor.ones(2).requires_grad_() * 2
+    >>> u = y.detach()
+    >>> u.requires_grad, u.data_ptr() == y.data_ptr()
+    (False, True)
+    """
+    return t._view(t._shape, t._strides, t._offset)
+
+
+def detach_(t):
+    """Take ``t`` itself out of the graph and return it.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> y = mytensor.ones(2).requires_grad_() * 2
+    >>> y.detach_().grad_fn is None
+    True
+    """
+    t.grad_fn = None
+    t._requires_grad = False
+    return t
+
+
+def retain_grad(t):
+    """Ask backward to fill ``t.grad`` although ``t`` is not a leaf.
+
+    Raises
+    ------
+    RuntimeError
+        When ``t`` does not require grad.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.ones(2).requires_grad_()
+    >>> y = x * 3
+    >>> y.retain_grad()
+    >>> y.sum().backward()
+    >>> y.grad
+    tensor([1., 1.])
+    """
+    if not t._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if t.grad_fn is not None:
+        t.grad_fn._retained = t
+
+
+def backward(t, gradient=None, retain_graph=None):
+    """Compute the gradient of ``t`` with respect to the leaves, into their ``.grad``.
+
+    Parameters
+    ----------
+    t : Tensor
+        The output; without ``gradient`` it must hold one element.
+    gradient : Tensor, optional
+        The gradient of some scalar with respect to ``t``, of ``t``'s shape.
+    retain_graph : bool, optional
+        Keep the graph's saved values so that backward may run through it again.
+
+    Raises
+    ------
+    RuntimeError
+        When ``t`` does not require grad, when the gradient cannot be implicit,
+        has the wrong shape, or when the graph was already freed.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.arange(4.0).requires_grad_()
+    >>> (2 * mytensor.dot(x, x)).backward()
+    >>> x.grad
+    tensor([ 0.,  4.,  8., 12.])
+    """
+    if not t._requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    seed = _seed(t, gradient)
+    with np.errstate(all="ignore"):  # torch gives inf and nan without warnings
+        if t.grad_fn is None:
+            _accumulate(t, seed)
+        else:
+            _run_backward(t.grad_fn, seed, bool(retain_graph))
+
+
+def _seed(t, gradient):
+    """The gradient backward starts from, as a numpy array of ``t``'s dtype."""
+    if gradient is None:
+        if t.numel() != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return np.ones(t._shape, t._storage.dtype)
+    if not isinstance(gradient, tensor.Tensor):
+        # torch reads a list as one gradient per output and names the first one's type
+        wrong = gradient[0] if isinstance(gradient, (list, tuple)) and gradient else gradient
+        raise TypeError(f"gradients can be either Tensors or None, but got {type(wrong).__name__}")
+    if gradient._shape != t._shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and "
+            f"output[0] has a shape of {t.shape}."
+        )
+    return gradient._array().astype(t._storage.dtype)
+
+
+def _topological_order(root):
+    """Every node reachable from ``root``, each before the nodes of its inputs.
+
+    Iterative depth-first search (a long chain must not hit Python's recursion
+    limit): a node is appended after all nodes reachable from it, so the
+    reversed list puts every node before its inputs' nodes.
+    """
+    # Task 7.1: topological order of the graph, without recursion
+    raise NotImplementedError("Task 7.1: topological order of the graph, without recursion (see notebooks/x7_autograd.ipynb)")
+
+
+def _run_backward(root, seed, retain_graph):
+    """Send ``seed`` from ``root`` through the graph into the leaves' ``.grad``."""
+    # Task 7.2: run the nodes in order, summing gradients, accumulating into leaves
+    raise NotImplementedError("Task 7.2: run the nodes in order, summing gradients, accumulating into leaves (see notebooks/x7_autograd.ipynb)")
+
+
+def _sum_to_shape(grad, shape):
+    """Sum a gradient of a broadcast result back to the ``shape`` of the input.
+
+    Broadcasting prepended dimensions and stretched dimensions of size 1; the
+    gradient of an input is the sum over every place its element was copied to.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _sum_to_shape(np.ones((2, 3)), (3,))
+    array([2., 2., 2.])
+    >>> _sum_to_shape(np.ones((2, 3)), (2, 1)).tolist()
+    [[3.0], [3.0]]
+    """
+    # Task 7.3: sum a broadcast gradient back to an input's shape
+    raise NotImplementedError("Task 7.3: sum a broadcast gradient back to an input's shape (see notebooks/x7_autograd.ipynb)")
+
+
+def _accumulate(t, grad):
+    """``t.grad += grad``; the first gradient becomes a new tensor of its own."""
+    if t.grad is None:
+        t.grad = tensor.Tensor._wrap(np.array(grad, dtype=t._storage.dtype))
+    else:
+        values = t.grad._array()
+        values += grad

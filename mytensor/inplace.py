@@ -1,0 +1,261 @@
+"""In-place updates: ``x += y``, ``add_``, ``zero_``, ``fill_``, ``copy_``.
+
+An in-place op writes its result into the storage of ``self`` and returns
+``self`` itself: the same Python object, and every view of the storage sees
+the new values. The result must fit ``self``: its shape cannot grow by
+broadcasting and its dtype must be castable to ``self.dtype``.
+"""
+
+import numpy as np
+
+from . import autograd, broadcasting, ops, promotion
+from . import tensor as tensor_module
+
+# The attributes that carry a tensor's autograd history (see autograd.record).
+_HISTORY = ("_requires_grad", "grad_fn", "_graph_inputs")
+
+
+def check_leaf(t, view=False):
+    """Raise torch's error for an in-place op on a leaf that requires grad.
+
+    ``view=True`` gives torch's wording for a write through a view of the
+    leaf, as ``t[index] = value`` is.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> check_leaf(mytensor.zeros(2, requires_grad=True))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: a leaf Variable that requires grad is being used in an in-place operation.
+    """
+    if autograd.is_grad_enabled() and t.requires_grad and t.is_leaf:
+        what = "a view of a leaf Variable" if view else "a leaf Variable"
+        raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
+
+
+def _check_target(t):
+    """Raise torch's errors when ``t`` cannot be written in place."""
+    check_leaf(t)
+    overlapping = any(stride == 0 and size > 1 for size, stride in zip(t._shape, t._strides))
+    if overlapping and t.numel() > 0:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single "
+            "memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def _check_fits(t, other):
+    """Raise torch's error when ``other`` would broadcast ``t`` to a bigger shape."""
+    if not isinstance(other, tensor_module.Tensor) or other._shape == t._shape:
+        return
+    shape = broadcasting.broadcast_pair(t._shape, other._shape)
+    if shape != t._shape:
+        raise RuntimeError(f"output with shape {list(t._shape)} doesn't match the broadcast shape {list(shape)}")
+
+
+def _history_input(t):
+    """A stand-in for ``t`` in the graph: its old values and its old history."""
+    old = tensor_module.Tensor._wrap(t._array().copy())
+    for name in _HISTORY:
+        setattr(old, name, getattr(t, name))
+    return old
+
+
+def _adopt_history(t, result):
+    """Make ``t`` carry the autograd history of ``result``."""
+    for name in _HISTORY:
+        setattr(t, name, getattr(result, name))
+
+
+def _update(self, other, op):
+    """``self = op(self, other)`` in place, with torch's checks; returns self."""
+    # Task 5.1: the in-place update (checks, cast, write through storage, same object)
+    raise NotImplementedError("Task 5.1: the in-place update (checks, cast, write through storage, same object) (see notebooks/x5_memory.ipynb)")
+
+
+def add_(self, other):
+    """Add ``other`` to ``self`` in place and return ``self``.
+
+    Parameters
+    ----------
+    other : Tensor or Python scalar
+        Broadcast to ``self.shape`` (``self`` itself never grows).
+
+    Returns
+    -------
+    Tensor
+        ``self``.
+
+    Raises
+    ------
+    RuntimeError
+        When the result type cannot be cast to ``self.dtype``, when ``other``
+        would broadcast ``self``, or for a leaf that requires grad.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(2, 3)
+    >>> row = x[0]
+    >>> x.add_(mytensor.arange(3)) is x
+    True
+    >>> row.tolist()
+    [0.0, 1.0, 2.0]
+    >>> mytensor.arange(3).add_(1.5)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: result type Float can't be cast to the desired output type Long
+    """
+    return _update(self, other, ops.add)
+
+
+def sub_(self, other):
+    """Subtract ``other`` from ``self`` in place and return ``self`` (see ``add_``).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.ones(2).sub_(3).tolist()
+    [-2.0, -2.0]
+    """
+    return _update(self, other, ops.sub)
+
+
+def mul_(self, other):
+    """Multiply ``self`` by ``other`` in place and return ``self`` (see ``add_``).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.arange(3).mul_(2).tolist()
+    [0, 2, 4]
+    """
+    return _update(self, other, ops.mul)
+
+
+def div_(self, other):
+    """Divide ``self`` by ``other`` in place and return ``self`` (see ``add_``).
+
+    True division gives a float, so an integer ``self`` cannot take it.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.ones(2).div_(4).tolist()
+    [0.25, 0.25]
+    >>> mytensor.arange(3).div_(2)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: result type Float can't be cast to the desired output type Long
+    """
+    return _update(self, other, ops.div)
+
+
+def iadd(self, other):
+    """``self += other``: the same as ``add_``, so ``id(self)`` is kept.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> X = mytensor.zeros(2)
+    >>> before = id(X)
+    >>> X += mytensor.ones(2)
+    >>> id(X) == before
+    True
+    """
+    return add_(self, other)
+
+
+def isub(self, other):
+    """``self -= other``: the same as ``sub_``."""
+    return sub_(self, other)
+
+
+def imul(self, other):
+    """``self *= other``: the same as ``mul_``."""
+    return mul_(self, other)
+
+
+def itruediv(self, other):
+    """``self /= other``: the same as ``div_``."""
+    return div_(self, other)
+
+
+def _overwrite(self, values, name):
+    """Write ``values`` over all of ``self``; the gradient through it is zero."""
+    _check_target(self)
+    tracked = autograd.is_grad_enabled() and self.requires_grad
+    old = _history_input(self) if tracked else None
+    self._array()[...] = values
+    if tracked:
+        out = tensor_module.Tensor._wrap(self._array())
+        autograd.record(out, name, (old,), lambda g: (np.zeros_like(g),))
+        _adopt_history(self, out)
+    return self
+
+
+def zero_(self):
+    """Fill ``self`` with zeros in place and return ``self``.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.arange(3).zero_().tolist()
+    [0, 0, 0]
+    """
+    return _overwrite(self, 0, "ZeroBackward0")
+
+
+def fill_(self, value):
+    """Fill ``self`` with ``value`` in place and return ``self``.
+
+    Parameters
+    ----------
+    value : Python scalar or 0-d Tensor
+        Cast to ``self.dtype`` (a float is truncated into an integer tensor).
+
+    Raises
+    ------
+    RuntimeError
+        For a value tensor with dimensions, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.zeros(2, dtype=mytensor.int64).fill_(2.7).tolist()
+    [2, 2]
+    """
+    if isinstance(value, tensor_module.Tensor):
+        if value.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+            )
+        value = value._array()
+    return _overwrite(self, np.array(value).astype(self._storage.dtype), "FillBackward2")
+
+
+def copy_(self, src):
+    """Copy the values of ``src`` into ``self`` in place and return ``self``.
+
+    ``src`` is broadcast to ``self.shape`` and cast to ``self.dtype`` with
+    any cast (float to int truncates, as in torch).
+
+    Parameters
+    ----------
+    src : Tensor or Python scalar
+
+    Raises
+    ------
+    RuntimeError
+        When ``src`` does not broadcast to ``self.shape``, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(2, 3, dtype=mytensor.int64)
+    >>> x.copy_(mytensor.tensor([2.7, 1.0, 3.3])).tolist()
+    [[2, 1, 3], [2, 1, 3]]
+    """
+    # Task 5.2: broadcast and cast the source into self
+    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (see notebooks/x5_memory.ipynb)")

@@ -1,0 +1,80 @@
+"""Joining tensors: ``cat`` along an existing dimension."""
+
+import numpy as np
+
+from . import _layout, autograd, promotion, tensor
+
+
+def _check_inputs(tensors):
+    """torch's type checks on the argument of ``cat``; returns the tensors as a tuple."""
+    if isinstance(tensors, tensor.Tensor):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    tensors = tuple(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, tensor.Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    if not tensors:
+        raise ValueError("mytensor.cat(): expected a non-empty list of Tensors")
+    return tensors
+
+
+def _check_shapes(tensors, dim):
+    """Every tensor must have the shape of the first, except along ``dim``."""
+    first = tensors[0]._shape
+    for i, t in enumerate(tensors):
+        if len(t._shape) != len(first):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(first)} and {len(t._shape)}")
+        for d, (want, got) in enumerate(zip(first, t._shape)):
+            if d != dim and want != got:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. "
+                    f"Expected size {want} but got size {got} for tensor number {i} in the list."
+                )
+
+
+def cat(tensors, dim=0):
+    """Concatenate tensors along dimension ``dim``.
+
+    The result has the promoted dtype of all inputs. As in torch, 1-D empty
+    tensors (shape ``(0,)``) are skipped whatever the other shapes are.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor
+    dim : int
+        May be negative.
+
+    Returns
+    -------
+    Tensor
+
+    Raises
+    ------
+    TypeError, ValueError, IndexError, RuntimeError
+        For a non-sequence, a non-tensor element, an empty list, a dim out of
+        range, 0-d tensors, or shapes that do not fit, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.cat([mytensor.zeros(1, 2), mytensor.ones(2, 2)]).shape
+    mytensor.Size([3, 2])
+    >>> mytensor.cat([mytensor.tensor([1, 2]), mytensor.tensor([0.5])])
+    tensor([1.0000, 2.0000, 0.5000])
+    """
+    # Task 3.4: cat (torch's checks, promotion, one numpy concatenate)
+    raise NotImplementedError("Task 3.4: cat (torch's checks, promotion, one numpy concatenate) (see notebooks/x3_operations.ipynb)")
+    return autograd.record(out, "CatBackward0", tuple(tensors), lambda g: _cat_grads(g, tensors, dim))
+
+
+def _cat_grads(g, tensors, dim):
+    """Each input gets the slice of the gradient where its elements went."""
+    grads, start = [], 0
+    for t in tensors:
+        if t._shape == (0,) and g.ndim != 1:
+            grads.append(np.zeros((0,), g.dtype))
+            continue
+        stop = start + t._shape[dim]
+        grads.append(g[(slice(None),) * dim + (slice(start, stop),)])
+        start = stop
+    return tuple(grads)

@@ -1,0 +1,265 @@
+"""Products of vectors and matrices: dot, mv, mm and the ``@`` operator.
+
+Unlike elementwise ops, these do not promote: both operands must have the
+same dtype, and the errors say so in torch's words.
+"""
+
+import numpy as np
+
+from . import _dtypes, autograd, broadcasting, tensor
+
+# The C++ type names torch's mm error uses.
+_CPP_NAMES = {
+    _dtypes.float32: "float",
+    _dtypes.float64: "double",
+    _dtypes.int16: "short int",
+    _dtypes.int32: "int",
+    _dtypes.int64: "long int",
+    _dtypes.bool_: "bool",
+}
+
+
+def _not_for_bool(kernel, *tensors):
+    if any(t.dtype is _dtypes.bool_ for t in tensors):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _check_dot(a, b):
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, "
+            f"but found {a.dtype.torch_name} and {b.dtype.torch_name}"
+        )
+    if a._shape != b._shape:
+        n, m = a._shape[0], b._shape[0]
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+            f"number of elements, but got {n} and {m} elements respectively"
+        )
+    _not_for_bool("dot", a, b)
+
+
+def dot(a, b):
+    """Return the dot product of two 1-D tensors of one dtype (a 0-d tensor).
+
+    Raises
+    ------
+    RuntimeError
+        For tensors that are not 1-D, of different dtypes or lengths.
+    NotImplementedError
+        For bool tensors.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.dot(mytensor.tensor([1.0, 2.0]), mytensor.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    # Task 3.3: dot (checks in torch's words, then the kernel)
+    raise NotImplementedError("Task 3.3: dot (checks in torch's words, then the kernel) (see notebooks/x3_operations.ipynb)")
+    return autograd.record(out, "DotBackward0", (a, b), lambda g: _dot_grads(g, x, y))
+
+
+def _dot_grads(g, x, y):
+    """Gradients of ``sum(x * y)``: ``g * y`` and ``g * x`` (``g`` is 0-d)."""
+    # Task 7.4: local derivative of dot
+    raise NotImplementedError("Task 7.4: local derivative of dot (see notebooks/x7_autograd.ipynb)")
+
+
+def _check_mm(a, b):
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_matrices(a._shape, b._shape, a.dtype, b.dtype)
+
+
+def _check_matrices(shape_a, shape_b, dtype_a, dtype_b):
+    """The checks of a matrix product (the shapes are 2-D), with torch's messages."""
+    if shape_a[1] != shape_b[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied "
+            f"({shape_a[0]}x{shape_a[1]} and {shape_b[0]}x{shape_b[1]})"
+        )
+    if dtype_a is not dtype_b:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, "
+            f"but got: {_CPP_NAMES[dtype_a]} != {_CPP_NAMES[dtype_b]}"
+        )
+    if _dtypes.bool_ in (dtype_a, dtype_b):
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+
+
+def mm(a, b):
+    """Return the matrix product of two 2-D tensors of one dtype.
+
+    Raises
+    ------
+    RuntimeError
+        For operands that are not matrices, shapes that do not fit, or
+        different dtypes, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.mm(mytensor.ones(2, 3), mytensor.ones(3, 1))
+    tensor([[3.],
+            [3.]])
+    """
+    # Task 3.3: mm (checks in torch's words, then the kernel)
+    raise NotImplementedError("Task 3.3: mm (checks in torch's words, then the kernel) (see notebooks/x3_operations.ipynb)")
+    needs = (a.requires_grad, b.requires_grad)
+    return autograd.record(out, "MmBackward0", (a, b), lambda g: _mm_grads(g, x, y, needs))
+
+
+def _mm_grads(g, x, y, needs=(True, True)):
+    """Gradients of ``x @ y``: ``g @ y.T`` and ``x.T @ g``.
+
+    ``needs`` says which inputs require a gradient; a product nobody needs
+    is skipped (None), as in torch: it is the most expensive step of backward.
+    """
+    # Task 7.4: local derivative of mm
+    raise NotImplementedError("Task 7.4: local derivative of mm (see notebooks/x7_autograd.ipynb)")
+
+
+def _check_mv(shape_a, shape_b, dtype_a, dtype_b):
+    """The checks of a matrix-vector product, with torch's messages."""
+    if len(shape_a) != 2 or len(shape_b) != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {len(shape_a)}, {len(shape_b)}")
+    if shape_a[1] != shape_b[0]:
+        n, k = shape_a
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({shape_b[0]})")
+    if dtype_a is not dtype_b:
+        names = (dtype_b.torch_name, dtype_a.torch_name, dtype_b.torch_name)
+        raise RuntimeError("addmv input tensors must have the same dtype, but got %s, %s, and %s" % names)
+    if _dtypes.bool_ in (dtype_a, dtype_b):
+        raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
+
+
+def mv(a, b):
+    """Return the product of a 2-D tensor and a 1-D tensor of one dtype.
+
+    Raises
+    ------
+    RuntimeError
+        For wrong numbers of dimensions, sizes that do not fit, or different
+        dtypes, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.mv(mytensor.ones(2, 3), mytensor.tensor([1.0, 2.0, 3.0]))
+    tensor([6., 6.])
+    """
+    _check_mv(a._shape, b._shape, a.dtype, b.dtype)
+    x, y = a._array(), b._array()
+    out = tensor.Tensor._wrap(np.matmul(x, y))
+    return autograd.record(out, "MvBackward0", (a, b), lambda g: (np.outer(g, y), x.T @ g))
+
+
+def matmul(a, b):
+    """Return the matrix product ``a @ b``, dispatched on the numbers of dimensions.
+
+    1-D @ 1-D is ``dot``, 2-D @ 1-D is ``mv``, 2-D @ 2-D is ``mm``; a 1-D
+    operand on the left acts as a row; more dimensions are batches, broadcast.
+
+    Raises
+    ------
+    RuntimeError
+        For 0-d operands and for everything ``dot``, ``mv`` and ``mm`` raise.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> (mytensor.ones(2, 3) @ mytensor.ones(3)).shape
+    mytensor.Size([2])
+    >>> (mytensor.ones(4, 2, 3) @ mytensor.ones(3, 5)).shape
+    mytensor.Size([4, 2, 5])
+    """
+    if not isinstance(b, tensor.Tensor):
+        return NotImplemented
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
+    if a.ndim == 1 and b.ndim == 1:
+        return dot(a, b)
+    if a.ndim == 2 and b.ndim == 1:
+        return mv(a, b)
+    if a.ndim == 2 and b.ndim == 2:
+        return mm(a, b)
+    if b.ndim <= 2:  # a row vector or a stack of matrices times one matrix or vector
+        _check_folded(a, b)
+    else:
+        _check_batched(a, b)
+    return _general_matmul(a, b)
+
+
+def rmatmul(a, b):
+    """``b @ a`` for a left operand that is not a Tensor: not supported, like torch."""
+    return NotImplemented
+
+
+def _check_folded(a, b):
+    """torch multiplies a stack by one matrix (or vector) as one tall matrix product."""
+    rows = a._shape[:-1]
+    tall = (int(np.prod(rows)), a._shape[-1])
+    if b.ndim == 1:
+        _check_mv(tall, b._shape, a.dtype, b.dtype)
+    else:
+        _check_matrices(tall, b._shape, a.dtype, b.dtype)
+
+
+def _check_batched(a, b):
+    """The checks of a batched product: batch dims broadcast, inner sizes agree."""
+    a_shape = a._shape if a.ndim > 1 else (1,) + a._shape
+    b_shape = b._shape if b.ndim > 1 else b._shape + (1,)
+    batch = broadcasting.broadcast_pair(a_shape[:-2], b_shape[:-2])
+    if a_shape[-1] != b_shape[-2]:
+        count = int(np.prod(batch))
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{count}, {a_shape[-1]}] but got: [{count}, {b_shape[-2]}]."
+        )
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected scalar type {a.dtype.torch_name} but found {b.dtype.torch_name}")
+    _not_for_bool("bmm", a, b)
+
+
+def _general_matmul(a, b):
+    """numpy's matmul, which follows the same rules; the gradient undoes the 1-D cases."""
+    x, y = a._array(), b._array()
+    out = tensor.Tensor._wrap(np.matmul(x, y))
+    return autograd.record(out, _matmul_name(a, b), (a, b), lambda g: _matmul_grads(g, x, y))
+
+
+def _matmul_name(a, b):
+    """torch's last op for this matmul, which names the grad_fn.
+
+    Row @ matrix ends in a squeeze. A single matrix ``a`` that requires grad
+    times a stack is computed transposed and copied back (a clone). Other
+    batched products end in a reshape of the result.
+    """
+    if a.ndim == 1 and b.ndim == 2:
+        return "SqueezeBackward4"
+    if a.ndim >= 2 and b.ndim >= 3 and a.requires_grad and int(np.prod(a._shape[:-2])) == 1:
+        return "CloneBackward0"
+    return "UnsafeViewBackward0"
+
+
+def _matmul_grads(g, x, y):
+    """Gradients of ``x @ y`` with batches; a 1-D operand counts as a row or a column.
+
+    The gradients keep the broadcast batch dims; the engine sums them away.
+    """
+    x2 = x[None, :] if x.ndim == 1 else x
+    y2 = y[:, None] if y.ndim == 1 else y
+    if x.ndim == 1:
+        g = np.expand_dims(g, -2)
+    elif y.ndim == 1:
+        g = np.expand_dims(g, -1)
+    gx = g @ np.swapaxes(y2, -1, -2)
+    gy = np.swapaxes(x2, -1, -2) @ g
+    return (gx[..., 0, :] if x.ndim == 1 else gx), (gy[..., 0] if y.ndim == 1 else gy)

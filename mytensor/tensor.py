@@ -1,0 +1,250 @@
+"""The Tensor class: a flat numpy buffer seen through shape, strides and offset.
+
+A tensor never owns a multi-dimensional array. It holds
+
+* ``_storage``: a one-dimensional numpy array, shared by every view of it;
+* ``_shape`` and ``_strides``: tuples, the strides counted in elements;
+* ``_offset``: where element ``[0, 0, ...]`` sits in the storage.
+
+Element ``[i0, i1, ...]`` lives at ``_offset + i0 * _strides[0] + i1 * _strides[1] + ...``.
+Views (slices, transposes, reshapes that need no copy) make a new Tensor over
+the same storage, so a write through one is seen through all of them.
+
+The methods here are thin: each delegates to the module that owns its topic.
+"""
+
+import numpy as np
+
+from . import (
+    _dtypes,
+    _layout,
+    _printing,
+    autograd,
+    broadcasting,
+    creation,
+    indexing,
+    inplace,
+    interop,
+    joining,
+    linalg,
+    ops,
+    reductions,
+    views,
+)
+
+
+class Tensor:
+    """A multi-dimensional array of one dtype, with torch's semantics.
+
+    Tensors are made by the creation functions (``mytensor.tensor``,
+    ``mytensor.arange``, ...), never by calling this class directly.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.arange(12, dtype=mytensor.float32).reshape(3, 4)
+    >>> x.shape
+    mytensor.Size([3, 4])
+    >>> x.stride()
+    (4, 1)
+    """
+
+    __array_priority__ = 1000  # numpy defers to our reflected operators
+
+    def __init__(self, storage, shape, strides=None, offset=0):
+        self._storage = storage
+        self._shape = tuple(shape)
+        self._strides = (
+            _layout.contiguous_strides(self._shape) if strides is None else tuple(strides)
+        )
+        self._offset = offset
+        self._requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+        self._graph_inputs = None
+        self._numpy_view = None  # the layout never changes, so _array() computes it once
+
+    @classmethod
+    def _wrap(cls, array):
+        """A new contiguous tensor that owns ``array`` (copied if it must be)."""
+        array = np.asarray(array, order="C")  # ascontiguousarray would make 0-d arrays 1-d
+        t = cls(array.reshape(-1), array.shape)
+        t._numpy_view = array
+        return t
+
+    def _array(self):
+        """The elements as a numpy view of the storage (no copy)."""
+        if self._numpy_view is not None:
+            return self._numpy_view
+        storage = self._storage
+        if 0 in self._shape:
+            # An empty view may start past the end of its storage, as in torch.
+            return np.empty(self._shape, storage.dtype)
+        itemsize = storage.itemsize
+        return np.ndarray(
+            self._shape,
+            storage.dtype,
+            buffer=storage,
+            offset=self._offset * itemsize,
+            strides=tuple(s * itemsize for s in self._strides),
+        )
+
+    def _view(self, shape, strides, offset):
+        """A tensor over the same storage with another layout."""
+        return Tensor(self._storage, shape, strides, offset)
+
+    # --- layout -----------------------------------------------------------
+    @property
+    def shape(self):
+        return _layout.Size(self._shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self._shape[_layout.normalize_dim(dim, len(self._shape))]
+
+    @property
+    def dtype(self):
+        return _dtypes.from_numpy_type(self._storage.dtype)
+
+    @property
+    def ndim(self):
+        return len(self._shape)
+
+    def dim(self):
+        return len(self._shape)
+
+    def numel(self):
+        return _layout.numel(self._shape)
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def stride(self, dim=None):
+        if dim is None:
+            return self._strides
+        return self._strides[_layout.normalize_dim(dim, len(self._shape))]
+
+    def storage_offset(self):
+        return self._offset
+
+    def data_ptr(self):
+        return self._storage.ctypes.data + self._offset * self._storage.itemsize
+
+    def is_contiguous(self):
+        return _layout.is_contiguous(self._shape, self._strides)
+
+    def element_size(self):
+        return self._storage.itemsize
+
+    @property
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    contiguous = views.contiguous
+    view = views.view
+    reshape = views.reshape
+    transpose = views.transpose
+    permute = views.permute
+    t = views.t
+    T = property(views.T)
+    clone = views.clone
+    expand = broadcasting.expand
+    expand_as = broadcasting.expand_as
+
+    # --- indexing ---------------------------------------------------------
+    __getitem__ = indexing.getitem
+    __setitem__ = indexing.setitem
+
+    # --- arithmetic and comparison ------------------------------------------
+    __add__ = ops.add
+    __radd__ = ops.radd
+    __sub__ = ops.sub
+    __rsub__ = ops.rsub
+    __mul__ = ops.mul
+    __rmul__ = ops.rmul
+    __truediv__ = ops.div
+    __rtruediv__ = ops.rdiv
+    __pow__ = ops.pow
+    __rpow__ = ops.rpow
+    __neg__ = ops.neg
+    __matmul__ = linalg.matmul
+    __rmatmul__ = linalg.rmatmul
+    __eq__ = ops.eq
+    __ne__ = ops.ne
+    __lt__ = ops.lt
+    __le__ = ops.le
+    __gt__ = ops.gt
+    __ge__ = ops.ge
+    __hash__ = object.__hash__
+
+    add = ops.add
+    sub = ops.sub
+    mul = ops.mul
+    div = ops.div
+    pow = ops.pow
+    neg = ops.neg
+    exp = ops.exp
+    eq = ops.eq
+    ne = ops.ne
+    lt = ops.lt
+    le = ops.le
+    gt = ops.gt
+    ge = ops.ge
+    sum = reductions.sum
+    mean = reductions.mean
+    dot = linalg.dot
+    mv = linalg.mv
+    mm = linalg.mm
+    matmul = linalg.matmul
+
+    # --- in place ---------------------------------------------------------
+    __iadd__ = inplace.iadd
+    __isub__ = inplace.isub
+    __imul__ = inplace.imul
+    __itruediv__ = inplace.itruediv
+    add_ = inplace.add_
+    sub_ = inplace.sub_
+    mul_ = inplace.mul_
+    div_ = inplace.div_
+    zero_ = inplace.zero_
+    fill_ = inplace.fill_
+    copy_ = inplace.copy_
+
+    # --- conversion -------------------------------------------------------
+    numpy = interop.numpy
+    item = interop.item
+    tolist = interop.tolist
+    to = interop.to
+    float = interop.to_float
+    double = interop.to_double
+    long = interop.to_long
+    int = interop.to_int
+    bool = interop.to_bool
+    __float__ = interop.float_scalar
+    __int__ = interop.int_scalar
+    __bool__ = interop.bool_scalar
+    __index__ = interop.index_scalar
+    __array__ = interop.array_protocol
+
+    # --- autograd ---------------------------------------------------------
+    requires_grad = property(autograd.get_requires_grad, autograd.set_requires_grad)
+    requires_grad_ = autograd.requires_grad_
+    is_leaf = property(autograd.is_leaf)
+    backward = autograd.backward
+    detach = autograd.detach
+    detach_ = autograd.detach_
+    retain_grad = autograd.retain_grad
+
+    # --- printing ---------------------------------------------------------
+    def __repr__(self):
+        return _printing.tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if not self._shape:
+            return format(self.item(), spec)
+        return repr(self)
