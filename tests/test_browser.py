@@ -110,6 +110,9 @@ def student_tree(solutions, tmp_path):
     """A student workbook (notebooks/x1 and the stubbed mytensor/) in a temp folder, made by the release code."""
     root = tmp_path / "workbook"
     release.write_files(release.build_package(solutions), root)
+    # The course configuration and the trusted package, as in the repository (make lab reads them).
+    shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(REPO / "workbook", root / "workbook", ignore=shutil.ignore_patterns("__pycache__"))
     release.write_files(release.build_notebooks(x1_source(solutions, tmp_path)), root)
     return root
 
@@ -231,9 +234,11 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
     # The student finishes section 1: its regions now hold the reference code.
     release.write_files(release.build_package(solutions, keep_sections=1), root)
     page.get_by_role("button", name="Validate").click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.get_by_text("Success! Your notebook passes all the tests.").wait_for(timeout=RUN_TIMEOUT_MS)
+    dialog = page.locator(".jp-Dialog", has_text="Validation Results")
+    dialog.wait_for(timeout=RUN_TIMEOUT_MS)
     bs.screenshot(page, "student-4-validated")
+    verdict = dialog.inner_text()
+    assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
     dialog.get_by_role("button", name="OK").click()
 
 
