@@ -20,7 +20,7 @@ $(STAMP): requirements.txt
 	cp requirements.txt $(STAMP)
 
 lab: $(STAMP)
-	$(RUN) -m workbook lab
+	$(RUN) -m workbook lab $(ARGS)
 
 test: $(STAMP)
 	$(RUN) -m pytest $(PYTEST_ARGS)
