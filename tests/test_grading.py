@@ -97,8 +97,10 @@ def test_exclude_overwriting_is_generated_from_the_package(tiny_course):
     assert listed == sorted(f"mytensor/{name}" for name in tiny.STUB)
 
 
-def test_exchange_round_trip(tiny_course, tmp_path, monkeypatch):
+def test_exchange_round_trip(tmp_path, monkeypatch):
     """release, fetch, submit, collect, autograde, feedback, release/fetch feedback, export."""
+    notebooks, package = tiny.write_source(tmp_path / "src")
+    tiny_course = course.build(tmp_path / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
     monkeypatch.setenv("WORKBOOK_COURSE", str(tiny_course))
     monkeypatch.setenv("WORKBOOK_EXCHANGE", str(tmp_path / "exchange"))
     (tmp_path / "exchange").mkdir()
@@ -108,9 +110,10 @@ def test_exchange_round_trip(tiny_course, tmp_path, monkeypatch):
         home = tmp_path / student
         home.mkdir()
         cache = f"--Exchange.cache={tmp_path / ('cache-' + student)}"
-        nbgrader(tiny_course, "fetch_assignment", tiny.ASSIGNMENT, cache, cwd=home)
+        student_side = [f"--Exchange.root={tmp_path / 'exchange'}", f"--CourseDirectory.course_id={course.COURSE_ID}"]
+        nbgrader(tiny_course, "fetch_assignment", tiny.ASSIGNMENT, cache, *student_side, cwd=home)
         tiny.write_package(home / tiny.ASSIGNMENT / "mytensor", files)
-        nbgrader(tiny_course, "submit", tiny.ASSIGNMENT, f"--student={student}", cache, cwd=home)
+        nbgrader(tiny_course, "submit", tiny.ASSIGNMENT, f"--student={student}", cache, *student_side, cwd=home)
     out = tmp_path / "out"
     assert grade.main(["--exchange", "--course", str(tiny_course), "--out", str(out), "--assignment", tiny.ASSIGNMENT]) == 0
     rows = read_grades(out / "grades.csv")
@@ -118,9 +121,10 @@ def test_exchange_round_trip(tiny_course, tmp_path, monkeypatch):
     nbgrader(tiny_course, "release_feedback", tiny.ASSIGNMENT)
     home = tmp_path / "ex-ref"
     nbgrader(tiny_course, "fetch_feedback", tiny.ASSIGNMENT, "--student=ex-ref",
-             f"--Exchange.cache={tmp_path / 'cache-ex-ref'}", cwd=home)
+             f"--Exchange.cache={tmp_path / 'cache-ex-ref'}", *student_side, cwd=home)
     pages = list((home / tiny.ASSIGNMENT / "feedback").rglob("x1_double.html"))
     assert pages and tiny.HIDDEN_MARKER not in pages[0].read_text()
+    assert not (out / "report.html").read_text().count("left out")
     nbgrader(tiny_course, "export", f"--to={out / 'export.csv'}")
     assert "ex-ref" in (out / "export.csv").read_text()
 

@@ -24,6 +24,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 2 * 2**20
 TORCH_NAME = re.compile(r"^torch(\.|$)")
 PACKAGE = "mytensor"
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def allowed(relative):
@@ -37,7 +38,8 @@ def allowed(relative):
 def copy_submission(source, dest):
     """Copy the allowed files of ``source`` into ``dest``; return the paths left out.
 
-    ``timestamp.txt`` (written by nbgrader's collect) is kept as well.
+    ``timestamp.txt`` and ``submission_secret.txt`` (written by nbgrader's
+    exchange) are kept as well: release_feedback needs the secret.
     """
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -46,7 +48,7 @@ def copy_submission(source, dest):
         relative = path.relative_to(source)
         if path.is_dir() and not path.is_symlink():
             continue
-        keep = str(relative) == "timestamp.txt" or allowed(relative)
+        keep = str(relative) in EXCHANGE_FILES or allowed(relative)
         if not keep or path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
             left_out.append(str(relative))
             continue
