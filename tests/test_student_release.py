@@ -1,9 +1,10 @@
 """The student notebooks run in a real kernel, and nbgrader's Validator grades them.
 
-With the stub package, errors appear only in task and test cells (a stub's
-NotImplementedError or a CheckFailed), never in a torch demo, setup or text
-cell, and every graded cell fails. With the reference library, nothing fails.
-Each notebook executes once per library, two at a time; the results are shared.
+With the stub package, errors appear only in task, test and twin cells (in
+test cells only a stub's NotImplementedError or a CheckFailed), never in a
+torch demo, setup or text cell, and every graded cell fails. With the
+reference library, nothing fails. Each notebook executes once per library,
+two at a time; the results are shared.
 """
 
 import multiprocessing
@@ -88,13 +89,25 @@ def test_notebooks_are_unchanged_since_release(validated):
         assert not results.get("changed") and not results.get("type_changed"), name
 
 
+def _error_allowed(role, ename):
+    """Demo, setup and text cells never fail; test cells fail only through a stub or a check.
+
+    A twin cell (the mytensor copy of a torch demo) may fail with any error: once
+    one twin hits a stub, later twins see a name that is unbound or still holds
+    the torch demo's value.
+    """
+    if role in ("torch", "setup", "text"):
+        return False
+    return role == "twin" or ename in ("NotImplementedError", "CheckFailed")
+
+
 def test_stub_errors_only_in_task_and_test_cells(validated):
     wrong = []
     for name, (_, cells) in validated["stub"].items():
         for index, cell in enumerate(cells):
             role = cell.get("metadata", {}).get("workbook", {}).get("role")
             for error in _errors(cell):
-                if role in ("torch", "setup", "text") or error["ename"] not in ("NotImplementedError", "CheckFailed"):
+                if not _error_allowed(role, error["ename"]):
                     wrong.append(f"{name} cell {index} ({role}): {error['ename']}: {_plain(error['evalue'])[:300]}")
     assert not wrong, "errors outside task/test cells, or not a stub's:\n" + "\n".join(wrong)
 
