@@ -8,6 +8,7 @@
   balanced hidden-test markers.
 """
 
+import ast
 import os
 import re
 import subprocess
@@ -173,6 +174,29 @@ def test_every_code_cell_is_executed_without_errors(section):
     for cell in code_cells(section):
         assert cell.execution_count is not None, cell.source[:60]
         assert not [o for o in cell.outputs if o.output_type == "error"], cell.source[:60]
+
+
+def _top_level_names(source):
+    """Names a cell binds at top level (assignments, defs, imports); magics are skipped."""
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.startswith("%")))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        for child in ast.walk(node) if isinstance(node, (ast.Assign, ast.AugAssign, ast.For)) else ():
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+    return names
+
+
+@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+def test_check_cells_leave_the_demo_variables_alone(section):
+    """A graded cell must not rebind a name the demo and twin cells use (e.g. X)."""
+    cells = code_cells(section)
+    demo = set().union(*(_top_level_names(c.source) for c in cells if role(c).get("role") in ("torch", "twin")))
+    for cell in cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            assert not (_top_level_names(cell.source) & demo), cell.metadata["nbgrader"]["grade_id"]
 
 
 # --- content ------------------------------------------------------------------
