@@ -75,6 +75,13 @@ def test_setitem_matches_torch(statements):
         "x = m.arange(12.0, requires_grad=True); (x.reshape(3, 4)[1:, ::2] * m.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward(); result = x.grad",
         "x = m.arange(12.0, requires_grad=True); (x.reshape(3, 4)[None, 1, None] * 3).sum().backward(); result = x.grad",
         "x = m.arange(12.0, requires_grad=True); (x.reshape(3, 4).t()[1:, 0] * 2).sum().backward(); result = x.grad",
+        "x = m.zeros(2, 3); v = m.ones(1, 1, 3, requires_grad=True); x[1] = v * 2; result = x",
+        "x = m.zeros(2, 3); v = m.ones(1, 1, 3, requires_grad=True); x[1] = v * 2; "
+        "(x * m.arange(6.0).reshape(2, 3)).sum().backward(); result = v.grad",
+        "y = m.arange(6.0, requires_grad=True); z = y * 1; z[1:3] = 7; result = z",
+        "y = m.arange(6.0, requires_grad=True); z = y * 1; z[1:3] = 7; (z * z).sum().backward(); result = y.grad",
+        "y = m.arange(6.0, requires_grad=True); z = y * 1; z[::2] = y[:3] * 3; (z * 2).sum().backward(); result = y.grad",
+        "y = m.arange(6.0, requires_grad=True)\nwith m.no_grad():\n    y[0] = 5\nresult = y",
     ],
 )
 def test_indexing_gradients(statements):
