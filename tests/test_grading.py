@@ -155,3 +155,34 @@ def test_submit_packs_notebooks_package_and_id(tmp_path, tiny_course):
     assert manifest["student_id"] == "s123" and intake.read_zip(archive).student == "s123"
     with pytest.raises(SystemExit, match="may hold only"):
         submit.student_id("bad id!")
+
+
+SOLUTIONS = REPO / "solutions"
+
+
+def _points(notebooks, upto):
+    total = 0
+    for path in notebooks:
+        if int(path.name[1]) <= upto:
+            for cell in nbformat.read(path, as_version=4).cells:
+                meta = cell.metadata.get("nbgrader", {})
+                total += meta.get("points", 0) if meta.get("grade") else 0
+    return total
+
+
+@pytest.mark.skipif(not list(SOLUTIONS.glob("x[0-9]_*.ipynb")), reason="the workbook's source notebooks are not written yet")
+def test_full_workbook_stub_reference_partial(tmp_path):
+    """The eight notebooks: stubs score 0, the reference full marks, sections 1-3 done their points."""
+    from workbook import release
+
+    notebooks = sorted(SOLUTIONS.glob("x[0-9]_*.ipynb"))
+    release.write_files(release.build_package(SOLUTIONS), tmp_path / "student")
+    root = course.build(tmp_path / "course", notebooks, tmp_path / "student" / "mytensor")
+    packages = {"stub": 0, "partial": 3, "reference": 99}
+    for student, keep in packages.items():
+        files = {k[len("mytensor/"):]: v.decode() for k, v in release.build_package(SOLUTIONS, keep).items()}
+        tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT, files, student)
+    out = tmp_path / "out"
+    grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", "2"])
+    totals = {s: float(row["total"]) for s, row in read_grades(out / "grades.csv").items()}
+    assert totals == {"stub": 0, "partial": _points(notebooks, 3), "reference": _points(notebooks, 8)}

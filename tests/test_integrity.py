@@ -164,10 +164,11 @@ def test_static_scan_finds_each_torch_route(tmp_path):
     package = tiny.write_package(tmp_path / "mytensor", {
         "a.py": "import torch.nn\n", "b.py": "from torch import tensor\n",
         "c.py": "import importlib\nimportlib.import_module('torch')\n", "d.py": "__import__('torch')\n",
-        "e.py": "'''Like torch, but smaller.'''\nx = 1\n",
+        "e.py": "'''Like torch, but smaller.'''\nx = 'torch'.upper()\n",
+        "f.py": "import sys\nt = sys.modules['torch']\n",
     })
     found = integrity.torch_uses(package)
-    assert sorted({line.split(":")[0] for line in found}) == [f"mytensor/{n}.py" for n in "abcd"]
+    assert sorted({line.split(":")[0] for line in found}) == [f"mytensor/{n}.py" for n in "abcdf"]
 
 
 def test_copy_submission_keeps_only_notebooks_and_package(tmp_path):

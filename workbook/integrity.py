@@ -4,9 +4,9 @@
   notebooks at the top and the ``.py`` files of ``mytensor/``. Anything else
   (a ``workbook/`` or ``torch/`` folder, links, huge files) is left out and
   listed.
-* :func:`torch_uses` reads the student package (AST) for any way to reach
-  torch: ``import torch``, ``from torch ...``, ``importlib.import_module`` or
-  ``__import__`` with a torch name, or a string naming torch.
+* :func:`torch_uses` reads the student package (AST) for the plain ways to
+  reach torch: ``import torch``, ``from torch ...``, ``import_module`` /
+  ``__import__`` / ``find_spec`` with a torch name, ``sys.modules["torch"]``.
 * :func:`torch_probe` imports the package (and every module in it) in a
   separate limited process and reports whether torch got imported.
 A submission with a finding is zeroed by ``workbook grade`` and reported.
@@ -70,19 +70,32 @@ def torch_uses(package_dir):
     return found
 
 
+IMPORTERS = {"import_module", "__import__", "find_spec", "import_fresh_module", "modules"}
+
+
 def _torch_nodes(tree):
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            names = [node.value.strip()]
-        else:
-            continue
-        for name in names:
+        for name in _imported_names(node):
             if TORCH_NAME.match(name):
                 yield node, f"uses torch ({type(node).__name__.lower()} {name!r})"
+
+
+def _imported_names(node):
+    """Module names that ``node`` imports: import statements, importer calls, sys.modules[...]."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    if isinstance(node, ast.Call) and _callee(node.func) in IMPORTERS:
+        return [a.value for a in node.args[:1] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if isinstance(node, ast.Subscript) and _callee(node.value) == "modules":
+        key = node.slice
+        return [key.value] if isinstance(key, ast.Constant) and isinstance(key.value, str) else []
+    return []
+
+
+def _callee(func):
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 _PROBE = """
