@@ -10,15 +10,13 @@ import sys
 import pytest
 
 from workbook import progress, release
-from workbook_fixtures import make_repo, release_into, source_notebooks
+from workbook_fixtures import released_repo_fixture, source_notebooks
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """A temp repository with the real source notebooks when they exist, released once."""
-    root = make_repo(tmp_path_factory.mktemp("progress"), real_notebooks=True)
-    release_into(root)
-    return root
+    """A temp repository with the real source notebooks when they exist, released once (read only)."""
+    return released_repo_fixture(tmp_path_factory)[0]
 
 
 def _finished_up_to(root, k, where):

@@ -83,7 +83,15 @@ def release_into(root):
     return files
 
 
+_RELEASED = {}
+
+
 def released_repo_fixture(tmp_path_factory):
-    """A temp repository with the real notebooks when they exist, released once per session."""
-    root = make_repo(tmp_path_factory.mktemp("released"), real_notebooks=True)
-    return root, release_into(root)
+    """A temp repository with the real notebooks when they exist, released once per session.
+
+    Shared by the test modules that use it; tests must copy it before editing.
+    """
+    if "repo" not in _RELEASED:
+        root = make_repo(tmp_path_factory.mktemp("released"), real_notebooks=True)
+        _RELEASED["repo"] = (root, release_into(root))
+    return _RELEASED["repo"]
