@@ -115,7 +115,8 @@ non-singleton dimension 0.  Target sizes: [4, 4].  Tensor sizes: [3, 1]
                 f"The expanded size of the tensor ({sizes[dim]}) must match the existing size ({old}) at "
                 f"non-singleton dimension {dim}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
             )
-    if any(n < 0 for n in resolved):
+    # torch multiplies the sizes as unsigned numbers: a negative one overflows unless a 0 comes in.
+    if any(n < 0 for n in resolved) and 0 not in resolved:
         raise RuntimeError("numel: integer multiplication overflow")
     return tuple(resolved)
 

@@ -225,5 +225,27 @@ def setitem(self, index, value):
     >>> X.tolist()
     [[12.0, 12.0, 12.0, 12.0], [12.0, 12.0, 12.0, 12.0], [8.0, 9.0, 10.0, 11.0]]
     """
+    inplace.check_leaf(self, view=True)
+    tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(value, "requires_grad", False))
+    old = inplace.history_input(self) if tracked else None
     # Task 2.2: write a scalar or a tensor through a view
     raise NotImplementedError("Task 2.2: write a scalar or a tensor through a view (see notebooks/x2_slicing.ipynb)")
+    if tracked:
+        _record_copy(self, old, value, index)
+
+
+def _record_copy(t, old, value, index):
+    """Give ``t`` torch's ``CopySlices`` history after ``t[index] = value``."""
+    shape = t._shape
+    layout = index_layout(shape, _layout.contiguous_strides(shape), 0, index)
+
+    def backward(grad):
+        grad = np.array(grad, copy=True).reshape(-1)
+        written = _strided(grad, *layout).copy()
+        _strided(grad, *layout)[...] = 0  # the old values there were overwritten
+        lead = max(getattr(value, "ndim", 0) - written.ndim, 0)
+        return grad.reshape(shape), written.reshape((1,) * lead + written.shape)
+
+    out = tensor_module.Tensor._wrap(t._array())
+    autograd.record(out, "CopySlices", (old, value), backward)
+    inplace.adopt_history(t, out)

@@ -54,7 +54,7 @@ def _check_fits(t, other):
         raise RuntimeError(f"output with shape {list(t._shape)} doesn't match the broadcast shape {list(shape)}")
 
 
-def _history_input(t):
+def history_input(t):
     """A stand-in for ``t`` in the graph: its old values and its old history."""
     old = tensor_module.Tensor._wrap(t._array().copy())
     for name in _HISTORY:
@@ -62,7 +62,7 @@ def _history_input(t):
     return old
 
 
-def _adopt_history(t, result):
+def adopt_history(t, result):
     """Make ``t`` carry the autograd history of ``result``."""
     for name in _HISTORY:
         setattr(t, name, getattr(result, name))
@@ -186,12 +186,12 @@ def _overwrite(self, values, name):
     """Write ``values`` over all of ``self``; the gradient through it is zero."""
     _check_target(self)
     tracked = autograd.is_grad_enabled() and self.requires_grad
-    old = _history_input(self) if tracked else None
+    old = history_input(self) if tracked else None
     self._array()[...] = values
     if tracked:
         out = tensor_module.Tensor._wrap(self._array())
         autograd.record(out, name, (old,), lambda g: (np.zeros_like(g),))
-        _adopt_history(self, out)
+        adopt_history(self, out)
     return self
 
 
