@@ -4,15 +4,9 @@ Run: ``python benchmarks/bench_mlp.py``. Batch 64, 784 -> 256 -> 10, sigmoid
 hidden layer, mean squared error. Target: mytensor within 1.5x torch.
 """
 
-import sys
-import timeit
-from pathlib import Path
+from _common import best, mytensor, torch  # first: sets one thread before numpy loads
 
 import numpy as np
-import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solutions"))
-import mytensor  # noqa: E402
 
 rng = np.random.default_rng(0)
 ARRAYS = {
@@ -54,12 +48,7 @@ def tensors(m, wrap):
     return t
 
 
-def best(fn, number=30):
-    return min(timeit.repeat(fn, number=number, repeat=7)) / number
-
-
 def main():
-    torch.set_num_threads(1)
     mine = tensors(mytensor, mytensor.Tensor._wrap)
     theirs = tensors(torch, torch.from_numpy)
     step(mytensor, mine), step(torch, theirs)

@@ -4,20 +4,9 @@ Run: ``python benchmarks/bench_ops.py``. Targets: large ops within 1.2x numpy,
 per-op overhead (a 3-element add) within 5x torch.
 """
 
-import sys
-import timeit
-from pathlib import Path
+from _common import best, mytensor, torch  # first: sets one thread before numpy loads
 
 import numpy as np
-import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solutions"))
-import mytensor  # noqa: E402
-
-
-def best(fn, number):
-    """The fastest of seven runs of ``number`` calls, per call, in seconds."""
-    return min(timeit.repeat(fn, number=number, repeat=7)) / number
 
 
 def case(name, arrays, op, number):
@@ -28,7 +17,6 @@ def case(name, arrays, op, number):
 
 
 def main():
-    torch.set_num_threads(1)  # numpy's elementwise kernels are single-threaded too
     rng = np.random.default_rng(0)
     big = [rng.standard_normal(1_000_000).astype(np.float32) for _ in range(2)]
     square = [rng.standard_normal((512, 512)).astype(np.float32) for _ in range(2)]
