@@ -135,6 +135,7 @@ def test_every_task_has_a_graded_cell(section):
         task = f"{match.group(1)}.{match.group(2)}"
         graded[task] = cell
         assert f'task="Task {task}"' in cell.source, "the check names its task"
+        assert not cell.outputs, f"Task {task}: a passing check cell is silent"
     assert sorted(graded) == TASKS[section]
 
 
