@@ -33,6 +33,12 @@ def _blank_tests(name, nb):
             cell.source = "pass  # tests removed by the student"
 
 
+def _patching_cell(name, nb):
+    """A cell slipped in before the tests that makes the stub package pass them."""
+    patch = "import mytensor\nmytensor.double = lambda x: 2 * x\nmytensor.triple = lambda x: 3 * x\n"
+    nb.cells.insert(1, nbformat.v4.new_code_cell(patch))
+
+
 ESCAPE = """
 import os, pathlib, shutil
 here = pathlib.Path.cwd()
@@ -59,6 +65,7 @@ CASES = {
          "backend.py": "from torch import tensor\n"},
         None, 0, ["ZEROED"]),
     "edited-tests": (tiny.STUB, _blank_tests, 0, []),
+    "added-cell": (tiny.STUB, _patching_cell, 0, []),
     "infinite-loop": ({**tiny.REFERENCE, "ops.py": _ops("while True: pass")}, None, X2, []),
     "os-exit": ({**tiny.REFERENCE, "ops.py": _ops("import os; os._exit(1)")}, None, X2, []),
     "segfault": ({**tiny.REFERENCE, "ops.py": _ops(None, "import ctypes; return ctypes.string_at(0)")}, None, X1, []),
@@ -169,6 +176,17 @@ def test_static_scan_finds_each_torch_route(tmp_path):
     })
     found = integrity.torch_uses(package)
     assert sorted({line.split(":")[0] for line in found}) == [f"mytensor/{n}.py" for n in "abcdf"]
+
+
+def test_review_scan_finds_code_that_reaches_into_the_grader(tmp_path):
+    package = tiny.write_package(tmp_path / "mytensor", {
+        "a.py": "import workbook.checks\n", "b.py": "import sys\nsys.modules['x'] = None\n",
+        "c.py": "import gc\n", "d.py": "import sys\nf = sys._getframe(1).f_globals\n",
+        "e.py": "import numpy as np\n\ndef add(a, b):\n    return np.add(a, b)\n",
+    })
+    found = integrity.grader_reaches(package)
+    assert sorted({line.split(":")[0] for line in found}) == [f"mytensor/{n}.py" for n in "abcd"]
+    assert integrity.grader_reaches(Path(__file__).resolve().parents[1] / "solutions" / "mytensor") == []
 
 
 def test_copy_submission_keeps_only_notebooks_and_package(tmp_path):

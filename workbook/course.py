@@ -121,7 +121,9 @@ def _configure_execution(c):
         SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
-    c.Execute.kernel_name = KERNEL_NAME
+    # Only autograde runs in the limited grading kernel; a student's Validate
+    # button keeps the notebook's own kernel, which sees their mytensor/.
+    c.SafeExecute.kernel_name = KERNEL_NAME
     c.Execute.timeout = int(os.environ.get("WORKBOOK_CELL_TIMEOUT", CELL_TIMEOUT))
     c.Execute.interrupt_on_timeout = True
     c.Execute.raise_on_iopub_timeout = False

@@ -66,7 +66,9 @@ def prepare(root, base, student, submitted, assignment):
     (work / "source").mkdir(parents=True)
     shutil.copyfile(Path(root) / "grading" / "template.db", work / "gradebook.db")
     shutil.copytree(Path(root) / "source" / assignment, work / "source" / assignment)
-    left_out = integrity.copy_submission(submitted, work / "submitted" / student / assignment)
+    graded = work / "submitted" / student / assignment
+    left_out = integrity.copy_submission(submitted, graded)
+    integrity.use_released_notebooks(Path(root) / "release" / assignment, graded)
     return work, left_out
 
 
@@ -90,6 +92,7 @@ def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STU
     elif code != 0 or course.CONFIG_ERROR in log.read_text():
         result.flags.append("nbgrader reported errors")
     result.flags += [f"ZEROED: {finding}" for finding in torch]
+    result.flags += [f"REVIEW: {finding}" for finding in integrity.grader_reaches(package / integrity.PACKAGE)]
     result.graded = code == 0 and (work / "autograded" / student / assignment).is_dir()
     return result
 

@@ -4,9 +4,14 @@
   notebooks at the top and the ``.py`` files of ``mytensor/``. Anything else
   (a ``workbook/`` or ``torch/`` folder, links, huge files) is left out and
   listed.
+* :func:`use_released_notebooks` grades the released notebooks in place of
+  the submitted ones, so no cell a student adds can redefine a check.
 * :func:`torch_uses` reads the student package (AST) for the plain ways to
   reach torch: ``import torch``, ``from torch ...``, ``import_module`` /
   ``__import__`` / ``find_spec`` with a torch name, ``sys.modules["torch"]``.
+* :func:`grader_reaches` lists code that reaches into the grading process
+  (``workbook``, ``sys.modules``, frames, ``gc``, ``ctypes``...): a numpy
+  tensor library needs none of it, so the instructor is asked to look.
 * :func:`torch_probe` imports the package (and every module in it) in a
   separate limited process and reports whether torch got imported.
 A submission with a finding is zeroed by ``workbook grade`` and reported.
@@ -57,8 +62,43 @@ def copy_submission(source, dest):
     return left_out
 
 
+def use_released_notebooks(release_dir, dest):
+    """Put the released notebooks in ``dest``, over the submitted ones.
+
+    All of a student's work lives in ``mytensor/``; the notebooks only run the
+    checks. nbgrader restores the cells it locked, but a submitted notebook
+    could add a cell that redefines a check or patches the package before the
+    tests run, so every notebook is replaced by its released copy. The
+    student's own notebooks stay untouched in ``submitted/``.
+    """
+    released = sorted(Path(release_dir).glob("*.ipynb"))
+    if not released:
+        raise SystemExit(f"error: no released notebooks in {release_dir}: run `python -m workbook course`")
+    for notebook in released:
+        shutil.copyfile(notebook, Path(dest) / notebook.name)
+
+
 def torch_uses(package_dir):
     """Return ``"file:line: what"`` for every way the package reaches torch."""
+    return _scan(package_dir, _torch_nodes)
+
+
+GRADER_NAMES = {
+    "workbook", "expect_same", "CheckFailed", "modules", "meta_path", "_getframe", "f_back",
+    "f_globals", "gc", "ctypes", "builtins", "__builtins__", "__code__", "settrace", "setprofile",
+}
+# ``array.ctypes`` (numpy's pointer access) and the string "builtins" (a type's
+# module) are ordinary in a tensor library; only these words count everywhere.
+EVERYWHERE = {"workbook", "expect_same", "CheckFailed"}
+
+
+def grader_reaches(package_dir):
+    """Return ``"file:line: name"`` for each name by which code could tamper with grading."""
+    return _scan(package_dir, _grader_nodes)
+
+
+def _scan(package_dir, finder):
+    """Run ``finder`` (AST -> (node, what) pairs) over every module of a package."""
     found = []
     for path in sorted(Path(package_dir).rglob("*.py")):
         try:
@@ -66,8 +106,24 @@ def torch_uses(package_dir):
         except SyntaxError:
             continue
         name = path.relative_to(Path(package_dir).parent)
-        found += [f"{name}:{node.lineno}: {what}" for node, what in _torch_nodes(tree)]
+        found += [f"{name}:{node.lineno}: {what}" for node, what in finder(tree)]
     return found
+
+
+def _grader_nodes(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            word = node.id
+        elif isinstance(node, ast.alias):
+            word = node.name.split(".")[0]
+        elif isinstance(node, ast.Attribute):
+            word = node.attr if node.attr not in ("ctypes", "builtins") else None
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            word = node.value if node.value in EVERYWHERE else None
+        else:
+            continue
+        if word in GRADER_NAMES:
+            yield node, f"reaches into the grader ({word!r})"
 
 
 IMPORTERS = {"import_module", "__import__", "find_spec", "import_fresh_module", "modules"}
