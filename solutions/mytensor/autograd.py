@@ -205,7 +205,15 @@ def record(out, name, inputs, backward):
 
 
 def get_requires_grad(t):
-    """Whether gradients are recorded for ``t`` (``t.requires_grad``)."""
+    """Whether gradients are recorded for ``t`` (``t.requires_grad``).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.ones(2)
+    >>> x.requires_grad, x.requires_grad_().requires_grad
+    (False, True)
+    """
     return t._requires_grad
 
 

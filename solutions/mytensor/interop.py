@@ -252,7 +252,14 @@ def to_float(self):
 
 
 def to_double(self):
-    """``t.double()``: convert to float64."""
+    """``t.double()``: convert to float64.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.tensor([1, 2]).double()
+    tensor([1., 2.], dtype=mytensor.float64)
+    """
     return to(self, _dtypes.float64)
 
 
@@ -269,12 +276,26 @@ def to_long(self):
 
 
 def to_int(self):
-    """``t.int()``: convert to int32."""
+    """``t.int()``: convert to int32.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.tensor([1.5, -2.5]).int()
+    tensor([ 1, -2], dtype=mytensor.int32)
+    """
     return to(self, _dtypes.int32)
 
 
 def to_bool(self):
-    """``t.bool()``: convert to bool (nonzero is True)."""
+    """``t.bool()``: convert to bool (nonzero is True).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.tensor([0.0, 2.0]).bool()
+    tensor([False,  True])
+    """
     return to(self, _dtypes.bool_)
 
 

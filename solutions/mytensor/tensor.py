@@ -96,25 +96,74 @@ class Tensor:
     # --- layout -----------------------------------------------------------
     @property
     def shape(self):
+        """The sizes of the dimensions, as a ``mytensor.Size``.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.zeros(3, 4).shape
+        mytensor.Size([3, 4])
+        """
         return _layout.Size(self._shape)
 
     def size(self, dim=None):
+        """Return the shape, or the size of dimension ``dim`` (negative counts from the end).
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> x = mytensor.zeros(3, 4)
+        >>> x.size(), x.size(-1)
+        (mytensor.Size([3, 4]), 4)
+        """
         if dim is None:
             return self.shape
         return self._shape[_layout.normalize_dim(dim, len(self._shape))]
 
     @property
     def dtype(self):
+        """The element type, e.g. ``mytensor.float32``.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.tensor([1, 2]).dtype
+        mytensor.int64
+        """
         return _dtypes.from_numpy_type(self._storage.dtype)
 
     @property
     def ndim(self):
+        """The number of dimensions (the same as ``dim()``).
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.zeros(2, 3, 4).ndim
+        3
+        """
         return len(self._shape)
 
     def dim(self):
+        """Return the number of dimensions.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.tensor(3.5).dim()
+        0
+        """
         return len(self._shape)
 
     def numel(self):
+        """Return the number of elements.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.arange(12).reshape(3, 4).numel()
+        12
+        """
         return _layout.numel(self._shape)
 
     def __len__(self):
@@ -123,24 +172,80 @@ class Tensor:
         return self._shape[0]
 
     def stride(self, dim=None):
+        """Return the strides in elements, or the stride of dimension ``dim``.
+
+        Stepping one place along dimension ``d`` moves ``stride(d)`` elements
+        through the storage.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> x = mytensor.zeros(3, 4)
+        >>> x.stride(), x.T.stride(), x.stride(0)
+        ((4, 1), (1, 4), 4)
+        """
         if dim is None:
             return self._strides
         return self._strides[_layout.normalize_dim(dim, len(self._shape))]
 
     def storage_offset(self):
+        """Return where the first element sits in the storage, in elements.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.arange(12).reshape(3, 4)[1:].storage_offset()
+        4
+        """
         return self._offset
 
     def data_ptr(self):
+        """Return the memory address of the first element.
+
+        Two tensors over the same memory from the same first element share it;
+        compare addresses with ``==`` rather than printing them.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> x = mytensor.zeros(3, 4)
+        >>> x.view(12).data_ptr() == x.data_ptr(), x[1].data_ptr() == x.data_ptr()
+        (True, False)
+        """
         return self._storage.ctypes.data + self._offset * self._storage.itemsize
 
     def is_contiguous(self):
+        """Return True when the elements lie in row-major order without gaps.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> x = mytensor.zeros(3, 4)
+        >>> x.is_contiguous(), x.T.is_contiguous()
+        (True, False)
+        """
         return _layout.is_contiguous(self._shape, self._strides)
 
     def element_size(self):
+        """Return the size of one element in bytes.
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.zeros(2, dtype=mytensor.int16).element_size()
+        2
+        """
         return self._storage.itemsize
 
-    @property
     def is_floating_point(self):
+        """Return True for a floating dtype (float32 or float64).
+
+        Examples
+        --------
+        >>> import mytensor
+        >>> mytensor.zeros(2).is_floating_point(), mytensor.arange(2).is_floating_point()
+        (True, False)
+        """
         return self.dtype.is_floating_point
 
     contiguous = views.contiguous
