@@ -9,6 +9,7 @@ points, never typed by hand.
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -95,6 +96,18 @@ def test_feedback_shows_messages_but_no_hidden_test_code(zip_run):
 def test_exclude_overwriting_is_generated_from_the_package(tiny_course):
     listed = course.exclude_overwriting(tiny_course)[tiny.ASSIGNMENT]
     assert listed == sorted(f"mytensor/{name}" for name in tiny.STUB)
+
+
+def test_nbgrader_zip_collect_files_a_submission_zip(tiny_course, tmp_path):
+    """The stock `nbgrader zip_collect` understands `workbook submit`'s zips too."""
+    root = Path(shutil.copytree(tiny_course, tmp_path / "course"))
+    release = root / "release" / tiny.ASSIGNMENT
+    archive = root / "downloaded" / tiny.ASSIGNMENT / "archive"
+    tiny.make_zip(archive / "ada__mytensor-workbook.zip", release, tiny.REFERENCE, "ada")
+    nbgrader(root, "zip_collect", tiny.ASSIGNMENT)
+    filed = root / "submitted" / "ada" / tiny.ASSIGNMENT
+    wanted = sorted([p.name for p in release.glob("*.ipynb")] + [f"mytensor/{name}" for name in tiny.REFERENCE])
+    assert sorted(str(p.relative_to(filed)) for p in filed.rglob("*") if p.is_file()) == wanted
 
 
 def test_exchange_round_trip(tmp_path, monkeypatch):
