@@ -36,6 +36,14 @@ _TOLERANCE = {"float32": (1e-5, 1e-5), "float64": (1e-7, 1e-7)}
 class CheckFailed(AssertionError):
     """A check's results differ; the message is meant for a student to read."""
 
+    def _render_traceback_(self):
+        """What IPython shows instead of a traceback: only the message.
+
+        The frames would lead through this module, which is not where the
+        student has anything to fix; the message names the file that is.
+        """
+        return ["\x1b[31mCheckFailed\x1b[0m: " + str(self)]
+
 
 class Raised:
     """An exception caught while running one side of a check."""
