@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import mytensor
 from mytensor import autograd
 from autograd_parity import FLOATS, SETTINGS, assert_same, broadcast_pair, layouts, make, seeds, values
-from workbook.checks import run_both
+from workbook.checks import difference, run_both
 
 
 def backward_results(build, arrays, layout="contiguous", gradient=None):
@@ -421,3 +421,13 @@ def test_grad_is_a_mytensor_tensor():
     x = mytensor.ones(2).requires_grad_()
     (x * 2).sum().backward()
     assert isinstance(x.grad, mytensor.Tensor) and not x.grad.requires_grad
+
+
+def test_is_grad_enabled_matches_torch():
+    def modes(m):
+        outside = m.is_grad_enabled()
+        with m.no_grad():
+            inside = m.is_grad_enabled()
+        return outside, inside, m.is_grad_enabled()
+
+    assert difference(*run_both(modes)) is None

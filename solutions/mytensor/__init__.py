@@ -17,7 +17,7 @@ from ._dtypes import (
     int64,
 )
 from ._layout import Size
-from .autograd import no_grad
+from .autograd import is_grad_enabled, no_grad
 from .broadcasting import broadcast_shapes
 from .creation import (
     arange,

@@ -52,8 +52,10 @@ def is_grad_enabled():
     Examples
     --------
     >>> import mytensor
+    >>> mytensor.is_grad_enabled()
+    True
     >>> with mytensor.no_grad():
-    ...     is_grad_enabled()
+    ...     mytensor.is_grad_enabled()
     False
     """
     return _GradMode.enabled
