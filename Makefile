@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-requirements.txt
 # nbgrader runs `alembic` from PATH, so the venv's bin/ goes first.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/python
 
-.PHONY: venv lab test release check submit grade bench clean-venv
+.PHONY: venv lab test execute release check submit grade bench clean-venv
 
 venv: $(STAMP)
 
@@ -24,6 +24,12 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(RUN) -m pytest $(PYTEST_ARGS)
+
+# Re-run solution notebooks and store their outputs (NB=x8_help.ipynb for one).
+# The reference library comes first on the path, then the trusted workbook/.
+execute: $(STAMP)
+	cd solutions && PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONPATH="$(CURDIR)/solutions:$(CURDIR)" \
+		jupyter nbconvert --to notebook --execute --inplace $(or $(NB),x*.ipynb)
 
 release: $(STAMP)
 	$(RUN) -m workbook release $(ARGS)
