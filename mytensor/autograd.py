@@ -107,12 +107,18 @@ class Node:
 
     Each op gets its own subclass, named like torch's (``MulBackward0``), so
     ``type(t.grad_fn).__name__`` reads the same in both libraries.
+
+    ``_edges`` holds, per input, where its gradient goes: the node that made it
+    *when this op ran*, an ``AccumulateGrad`` for a leaf, or None. Taking the
+    node then, not the input's ``grad_fn`` at backward time, keeps the graph
+    right when an in-place op later gives the input a new history.
     """
 
-    __slots__ = ("_inputs", "_backward", "_retained", "_saves")
+    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves")
 
     def __init__(self, inputs, backward):
         self._inputs = inputs
+        self._edges = tuple(_input_node(x) for x in inputs)
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
         self._saves = type(self).__name__ not in _SAVES_NOTHING
@@ -120,7 +126,7 @@ class Node:
     @property
     def next_functions(self):
         """Pairs ``(node, 0)`` per input: its grad_fn, an AccumulateGrad for a leaf, or None."""
-        return tuple((_input_node(x), 0) for x in self._inputs)
+        return tuple((edge, 0) for edge in self._edges)
 
     def name(self):
         return type(self).__name__

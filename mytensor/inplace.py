@@ -29,9 +29,43 @@ def check_leaf(t, view=False):
     ...
     RuntimeError: a leaf Variable that requires grad is being used in an in-place operation.
     """
-    if autograd.is_grad_enabled() and t.requires_grad and t.is_leaf:
-        what = "a view of a leaf Variable" if view else "a leaf Variable"
-        raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
+    if not autograd.is_grad_enabled():
+        return
+    base = _view_base(t)
+    if t.requires_grad and t.is_leaf:
+        what = "a leaf Variable" if not view else "a view of a leaf Variable"
+    elif base is not None and base.is_leaf:
+        what = "a view of a leaf Variable"
+    elif base is not None and base.requires_grad:
+        raise RuntimeError(
+            "mytensor does not support in-place operations on a view of a tensor that requires grad "
+            "(torch rewrites the base's history here). Write into the base with base[index] = value, "
+            "or use an out-of-place operation."
+        )
+    else:
+        return
+    raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
+
+
+# The grad_fn names of operations whose result shares its input's storage.
+_VIEW_NODES = {
+    "AliasBackward0", "ExpandBackward0", "PermuteBackward0", "ReshapeAliasBackward0",
+    "SelectBackward0", "SliceBackward0", "TBackward0", "TransposeBackward0",
+    "UnsqueezeBackward0", "ViewBackward0",
+}
+
+
+def _view_base(t):
+    """The tensor ``t`` views through view operations only (None if ``t`` is no such view).
+
+    Writing into a view of a leaf that requires grad would change the leaf
+    behind autograd's back, so torch refuses it.
+    """
+    node, base = t.grad_fn, None
+    while node is not None and type(node).__name__ in _VIEW_NODES:
+        base = node._inputs[0]
+        node = base.grad_fn
+    return base
 
 
 def _check_target(t):

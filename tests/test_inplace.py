@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 import mytensor
 from parity_helpers import run, same
 from workbook import strategies
+from workbook.checks import difference, run_both
 
 I = "m.arange(6).reshape(2, 3)"
 F = "m.arange(6.0).reshape(2, 3)"
@@ -54,6 +55,12 @@ CASES = [
     "x = m.zeros(3, requires_grad=True) * 1; x.fill_(2); result = x",
     "x = m.zeros(3, requires_grad=True) * 1; x.mul_(2); result = x",
     "x = m.zeros(3, requires_grad=True) * 1; x /= 2; result = x",
+    "x = m.zeros(3, requires_grad=True); result = x[0].add_(1)",
+    "x = m.zeros(3, requires_grad=True); result = x.view(3).mul_(2)",
+    "x = m.zeros(2, 3, requires_grad=True); result = x.T.zero_()",
+    "x = m.zeros(3, requires_grad=True); result = x[1:][0].add_(1)",
+    "x = m.zeros(3, requires_grad=True); v = x[1:]; v -= 1; result = v",
+    "x = m.zeros(3, requires_grad=True)\nwith m.no_grad():\n    x[0].add_(1)\nresult = x",
     "x = m.zeros(3, requires_grad=True) * 1; x -= 2; result = x",
     "x = m.arange(3.0, requires_grad=True); y = x * 1; y.mul_(x); y.sum().backward(); result = x.grad",
     "x = m.arange(3.0, requires_grad=True); y = x * 2; y += x; y.sum().backward(); result = x.grad",
@@ -76,6 +83,26 @@ SEED = [
     "X = m.arange(12.0).reshape(3, 4); v = X[:, 1:3]; v += 100; result = X",
     "X = m.arange(12.0).reshape(3, 4); v = X.t(); v.copy_(m.arange(4.0).reshape(4, 1)); result = X",
 ]
+
+
+def test_inplace_on_a_view_of_a_computed_tensor_is_refused_not_wrong():
+    """torch rewrites the base's history to CopySlices here; mytensor refuses rather than
+    give wrong gradients, and says how to write it instead."""
+    x = mytensor.zeros(3, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="base\\[index\\] = value"):
+        x[0].mul_(3)
+
+
+def test_writing_a_value_computed_from_the_target_keeps_its_gradient():
+    """The graph keeps the node each input had when an op ran, so x's old history survives."""
+    def rescale_first(m):
+        a = m.ones(3, requires_grad=True)
+        x = a * 2
+        x[0] = x[0] * 3
+        x.sum().backward()
+        return x, a.grad
+
+    assert difference(*run_both(rescale_first)) is None
 
 
 @pytest.mark.parametrize("statements", SEED)

@@ -107,12 +107,18 @@ class Node:
 
     Each op gets its own subclass, named like torch's (``MulBackward0``), so
     ``type(t.grad_fn).__name__`` reads the same in both libraries.
+
+    ``_edges`` holds, per input, where its gradient goes: the node that made it
+    *when this op ran*, an ``AccumulateGrad`` for a leaf, or None. Taking the
+    node then, not the input's ``grad_fn`` at backward time, keeps the graph
+    right when an in-place op later gives the input a new history.
     """
 
-    __slots__ = ("_inputs", "_backward", "_retained", "_saves")
+    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves")
 
     def __init__(self, inputs, backward):
         self._inputs = inputs
+        self._edges = tuple(_input_node(x) for x in inputs)
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
         self._saves = type(self).__name__ not in _SAVES_NOTHING
@@ -120,7 +126,7 @@ class Node:
     @property
     def next_functions(self):
         """Pairs ``(node, 0)`` per input: its grad_fn, an AccumulateGrad for a leaf, or None."""
-        return tuple((_input_node(x), 0) for x in self._inputs)
+        return tuple((edge, 0) for edge in self._edges)
 
     def name(self):
         return type(self).__name__
@@ -395,9 +401,8 @@ def _topological_order(root):
         elif node not in visited:
             visited.add(node)
             stack.append((node, True))
-            for value in node._inputs:
-                parent = getattr(value, "grad_fn", None)
-                if parent is not None and parent not in visited:
+            for parent in node._edges:
+                if isinstance(parent, Node) and parent not in visited:
                     stack.append((parent, False))
     return order[::-1]
     ### END SOLUTION
@@ -412,15 +417,15 @@ def _run_backward(root, seed, retain_graph):
         grad = grads.pop(node)
         if node._retained is not None:
             _accumulate(node._retained, grad)
-        for value, input_grad in zip(node._inputs, node._apply(grad, retain_graph)):
-            if input_grad is None or not getattr(value, "_requires_grad", False):
+        for value, edge, input_grad in zip(node._inputs, node._edges, node._apply(grad, retain_graph)):
+            if input_grad is None or edge is None:
                 continue
             input_grad = _sum_to_shape(input_grad, value._shape).astype(value._storage.dtype, copy=False)
-            if value.grad_fn is None:
-                _accumulate(value, input_grad)
+            if isinstance(edge, AccumulateGrad):
+                _accumulate(edge.variable, input_grad)
             else:
-                previous = grads.get(value.grad_fn)
-                grads[value.grad_fn] = input_grad if previous is None else previous + input_grad
+                previous = grads.get(edge)
+                grads[edge] = input_grad if previous is None else previous + input_grad
     ### END SOLUTION
 
 
