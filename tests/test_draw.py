@@ -101,7 +101,8 @@ def test_an_expanded_view_sends_several_arrows_to_one_position():
 
 @pytest.mark.parametrize("bad, words", [
     (torch.zeros(2, 2, 2, 2), "up to 3 dimensions"),
-    (torch.zeros(10, 10), "up to 48 elements"),
+    (torch.zeros(10, 10), "up to 48 elements; this tensor has 100"),
+    (torch.arange(100)[:4], "up to 48 storage elements; this tensor has 100"),
 ])
 def test_storage_refuses_what_it_cannot_draw_in_words(bad, words):
     with pytest.raises(ValueError, match=words):
@@ -135,7 +136,6 @@ def test_a_stub_side_is_a_note_and_torch_is_still_drawn(stubs):
     assert drawn_targets(torch_ax) == torch_positions(X.t())
     note = " ".join(texts(my_ax)[0].split())
     assert note.startswith("Nothing to draw: Task 1.1 is not started yet: replace its `raise NotImplementedError`")
-    assert "(NotImplementedError: Task 1.1:" in note
 
 
 def test_a_broken_layout_is_a_note_that_says_what_is_wrong():

@@ -24,6 +24,7 @@ Examples
 import io
 import sys
 import textwrap
+from collections import Counter
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -157,13 +158,13 @@ def _tint(colour, amount=0.55):
 
 def _note(ax, text):
     """A panel that explains, in words, why there is no picture."""
-    text = "\n".join(textwrap.fill(part, 60, break_on_hyphens=False) for part in text.splitlines())
-    _text(ax, 0.0, 0.0, text, size=0.3, ha="left", va="top")
+    text = "\n".join(textwrap.fill(part, 48, break_on_hyphens=False) for part in text.splitlines())
+    _text(ax, 0.0, 0.0, text, size=0.34, ha="left", va="top")
     lines = text.count("\n") + 1
-    width = max(len(line) for line in text.splitlines()) * 0.19
+    width = max(len(line) for line in text.splitlines()) * 0.21
     ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(-0.55 * lines - 0.3, 0.3)
-    return width + 0.6, 0.55 * lines + 0.6
+    ax.set_ylim(-0.62 * lines - 0.3, 0.3)
+    return width + 0.6, 0.62 * lines + 0.6
 
 
 # ---------------------------------------------------------------- storage
@@ -189,8 +190,9 @@ def _paint_grid(ax, layout, origin, left, bottom):
         x, y = origin(index)
         x, y = left + x, bottom + y
         colour = PALETTE[(index[0] if index else 0) % len(PALETTE)]
-        _box(ax, x, y, _value_text(layout.values[position]), _tint(colour), gid=f"element {index}")
-        _text(ax, x + 0.5, y + 0.12, str(index).replace(",)", ")"), size=0.2, color="#444444")
+        value = _box(ax, x, y, _value_text(layout.values[position]), _tint(colour), gid=f"element {index}")
+        value.set_position((x + 0.5, y + 0.6))
+        _text(ax, x + 0.5, y + 0.17, str(index).replace(",)", ")"), size=0.22, color="#444444")
         centres[index] = (x + 0.5, y, colour)
     return centres
 
@@ -202,9 +204,9 @@ def _paint_storage_row(ax, layout, used, left):
         fill = _tint(colour) if colour else "white"
         ink = _INK if colour else "#999999"
         _box(ax, left + position, 0, _value_text(value), fill, gid=f"storage {position}", text_colour=ink)
-        _text(ax, left + position + 0.5, -0.3, str(position), size=0.22, color="#444444")
+        _text(ax, left + position + 0.5, -0.3, str(position), size=0.26, color="#444444")
     _text(ax, left - 0.2, 0.5, "storage", size=0.28, ha="right")
-    _text(ax, left - 0.2, -0.3, "position", size=0.22, ha="right", color="#444444")
+    _text(ax, left - 0.2, -0.3, "position", size=0.26, ha="right", color="#444444")
 
 
 def _formula(layout):
@@ -220,10 +222,10 @@ def _paint_storage(ax, t, title=None):
     layout = _layout(t)
     if len(layout.shape) > 3:
         raise ValueError(f"draw.storage draws tensors of up to 3 dimensions; this one has shape {layout.shape}")
-    count = max(layout.values.size, int(np.prod(layout.shape)))
-    if count > _MAX_ELEMENTS:
-        raise ValueError(f"draw.storage draws up to {_MAX_ELEMENTS} elements; this tensor needs {count}: "
-                         "draw a smaller one, e.g. t[:4, :4]")
+    for what, count in (("elements", int(np.prod(layout.shape))), ("storage elements", layout.values.size)):
+        if count > _MAX_ELEMENTS:
+            raise ValueError(f"draw.storage draws up to {_MAX_ELEMENTS} {what}; this tensor has {count}: "
+                             "draw a smaller one, e.g. torch.arange(12).reshape(3, 4)")
     origin, grid_width, rows = _grid_origin(layout.shape)
     width = max(layout.values.size, grid_width)
     centres = _paint_grid(ax, layout, origin, (width - grid_width) / 2, 3.2)
@@ -440,16 +442,25 @@ def _paint_node(ax, centre, label, colour, gid):
     return _text(ax, x, y, label, size=0.26 if "\n" in label else 0.3)
 
 
+def _bend(count, x0, x1, drop):
+    """Repeated edges fan out; an edge that skips a layer bows outwards, around the nodes it passes."""
+    if count > 1:
+        return 0.25 * (-1) ** count * (count // 2)
+    if drop > 1.7:
+        return 0.35 if x1 >= x0 else -0.35
+    return 0.0
+
+
 def _paint_edges(ax, edges, where):
-    """An arrow per edge; repeated edges (``dot(x, x)`` uses x twice) bend apart to stay visible."""
-    seen = {}
-    for number, (parent, child) in enumerate(edges):
-        count = seen[(parent, child)] = seen.get((parent, child), 0) + 1
-        bend = 0.0 if count == 1 else 0.25 * (-1) ** count * (count // 2)
-        (x0, y0), (x1, y1) = where[parent], where[child]
+    """An arrow per edge; ``dot(x, x)`` uses x twice, so two arrows lead to x, marked ×2."""
+    totals, seen = Counter(edges), Counter()
+    for number, edge in enumerate(edges):
+        seen[edge] += 1
+        (x0, y0), (x1, y1) = where[edge[0]], where[edge[1]]
+        bend = _bend(seen[edge], x0, x1, y0 - y1)
         _arrow(ax, (x0, y0 - 0.45), (x1, y1 + 0.45), _INK, gid=f"edge {number}", bend=bend)
-        if count > 1:
-            _text(ax, (x0 + x1) / 2 + 0.55, (y0 + y1) / 2, f"×{count}", size=0.24, color="#444444")
+        if seen[edge] == totals[edge] > 1:
+            _text(ax, (x0 + x1) / 2 + 0.55, (y0 + y1) / 2, f"×{totals[edge]}", size=0.24, color="#444444")
 
 
 def _output_label(y, names):
@@ -468,8 +479,8 @@ def _paint_graph(ax, y, names):
     """The output on top, its grad_fn below it, then each node's inputs, down to the leaves."""
     root = getattr(y, "grad_fn", None)
     if root is None:
-        raise Unreadable("this tensor has no grad_fn, so there is no graph to draw: compute it from a tensor "
-                         "that requires grad,\ne.g. x = arange(4.0, requires_grad=True); y = 2 * dot(x, x)")
+        raise Unreadable("this tensor has no grad_fn, so there is no graph to draw. Compute it from a tensor "
+                         "that requires grad, e.g.\n    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)")
     nodes, edges, cut = _walk_graph(root)
     depth = _depths(nodes, edges, _node_key(root))
     where, width = _graph_positions(nodes, depth)
@@ -495,10 +506,12 @@ def _reason(error):
     from workbook.checks import not_started_text
 
     message = str(error)
+    if isinstance(error, Unreadable):
+        return message
     if type(error).__name__ == "NotImplementedError":
         plain = not_started_text(message)
         if plain:
-            return f"{plain}\n(NotImplementedError: {message})"
+            return plain
     return f"{type(error).__name__}: {message}"
 
 
