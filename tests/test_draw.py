@@ -226,11 +226,11 @@ def test_shared_accepts_label_dict_pairs_and_names_bad_steps():
 
 
 def torch_graph_names(y):
-    """Every grad_fn name reachable from y.grad_fn, and the number of edges to a node."""
-    names, edges, seen, todo = set(), 0, set(), [y.grad_fn]
+    """Every grad_fn name reachable from y.grad_fn, the number of nodes, and of edges."""
+    names, edges, seen, todo = [], 0, {id(y.grad_fn)}, [y.grad_fn]
     while todo:
         node = todo.pop()
-        names.add(type(node).__name__)
+        names.append(type(node).__name__)
         for child, _ in node.next_functions:
             if child is not None:
                 edges += 1
@@ -238,18 +238,20 @@ def torch_graph_names(y):
                 if key not in seen:
                     seen.add(key)
                     todo.append(child)
-    return names, edges
+    return sorted(names), edges
 
 
 def drawn_graph(ax):
-    names = {t.get_text().split("\n")[0] for t in ax.texts if t.get_text().split("\n")[0].endswith(("0", "1", "Grad"))}
+    names = [t.get_text().split("\n")[0] for t in ax.texts if t.get_text().split("\n")[0].endswith(("0", "1", "Grad"))]
+    assert len(names) == len([p for p in ax.patches if p.get_gid() == "node"])
     edges = len(patches(ax, FancyArrowPatch, "edge "))
-    return names, edges - 1  # one arrow joins the output to its grad_fn
+    return sorted(names), edges - 1  # one arrow joins the output to its grad_fn
 
 
 COMPUTATIONS = {
     "2 * dot(x, x)": lambda m, x: 2 * m.dot(x, x),
     "(x * x).sum() + x.mean()": lambda m, x: (x * x).sum() + x.mean(),
+    "z = x * 2; z.sum() + z.mean()": lambda m, x: (lambda z: z.sum() + z.mean())(x * 2),
     "(x.reshape(2, 2).t() @ x.reshape(2, 2)).sum()": lambda m, x: m.mm(x.reshape(2, 2).t(), x.reshape(2, 2)).sum(),
 }
 

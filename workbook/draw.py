@@ -217,8 +217,8 @@ def _formula(layout):
     return f"element {index} sits at position {' + '.join([str(layout.offset), *terms])}"
 
 
-def _paint_storage(ax, t, title=None):
-    """Grid above, storage below, one arrow per element; returns the panel's size in units."""
+def _drawable(t):
+    """The layout of ``t``, or ValueError in words when it is too big for one picture."""
     layout = _layout(t)
     if len(layout.shape) > 3:
         raise ValueError(f"draw.storage draws tensors of up to 3 dimensions; this one has shape {layout.shape}")
@@ -226,13 +226,18 @@ def _paint_storage(ax, t, title=None):
         if count > _MAX_ELEMENTS:
             raise ValueError(f"draw.storage draws up to {_MAX_ELEMENTS} {what}; this tensor has {count}: "
                              "draw a smaller one, e.g. torch.arange(12).reshape(3, 4)")
+    return layout
+
+
+def _paint_storage(ax, t, title=None):
+    """Grid above, storage below, one arrow per element; returns the panel's size in units."""
+    layout = _drawable(t)
     origin, grid_width, rows = _grid_origin(layout.shape)
     width = max(layout.values.size, grid_width)
+    left = (width - layout.values.size) / 2
     centres = _paint_grid(ax, layout, origin, (width - grid_width) / 2, 3.2)
     positions = layout.positions()
-    used = {p: centres[index][2] for index, p in sorted(positions.items(), reverse=True)}
-    _paint_storage_row(ax, layout, used, (width - layout.values.size) / 2)
-    left = (width - layout.values.size) / 2
+    _paint_storage_row(ax, layout, {p: centres[index][2] for index, p in reversed(positions.items())}, left)
     for index, position in positions.items():
         x, y, colour = centres[index]
         _arrow(ax, (x, y), (left + position + 0.5, 1.0), colour, gid=f"arrow {index} -> {position}")
@@ -312,16 +317,21 @@ def _change(name, layout, previous):
     return "same storage as before" if before.key == layout.key else "NEW storage"
 
 
+def _values_row(ax, left, bottom, values, colour, gid):
+    """Up to 16 values as a row of boxes; returns where the row (and its "… n more") ends."""
+    for position, value in enumerate(values[:16]):
+        _box(ax, left + position, bottom, _value_text(value), _tint(colour), gid=f"{gid} {position}")
+    end = left + min(values.size, 16)
+    if values.size > 16:
+        _text(ax, end + 0.4, bottom + 0.5, f"… {values.size - 16} more", size=0.26, ha="left")
+        end += 2.2
+    return end
+
+
 def _paint_storage_band(ax, top, layout, names, letter, notes, number):
     """One storage as a row of boxes at height ``top - 1``, with its names pointing at it."""
     colour = PALETTE[(ord(letter) - ord("A")) % len(PALETTE)]
-    shown = layout.values[:16]
-    for position, value in enumerate(shown):
-        _box(ax, 2.5 + position, top - 1, _value_text(value), _tint(colour), gid=f"step {number}: storage {letter} {position}")
-    end = 2.5 + len(shown)
-    if layout.values.size > len(shown):
-        _text(ax, end + 0.4, top - 0.5, f"… {layout.values.size - len(shown)} more", size=0.26, ha="left")
-        end += 2.2
+    end = _values_row(ax, 2.5, top - 1, layout.values, colour, gid=f"step {number}: storage {letter}")
     _text(ax, end + 0.3, top - 0.5, f"storage {letter}", size=0.32, ha="left", weight="bold")
     for row, name in enumerate(names):
         y = top - 0.5 - row * 0.8
@@ -401,7 +411,7 @@ def _walk_graph(root):
     return nodes, edges, cut
 
 
-def _depths(nodes, edges, root_key):
+def _depths(nodes, edges):
     """Layer of each node: the longest path from the root, so every arrow points down."""
     depth = {key: 0 for key in nodes}
     for _ in range(len(nodes)):  # a DAG settles in at most len(nodes) rounds
@@ -482,7 +492,7 @@ def _paint_graph(ax, y, names):
         raise Unreadable("this tensor has no grad_fn, so there is no graph to draw. Compute it from a tensor "
                          "that requires grad, e.g.\n    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)")
     nodes, edges, cut = _walk_graph(root)
-    depth = _depths(nodes, edges, _node_key(root))
+    depth = _depths(nodes, edges)
     where, width = _graph_positions(nodes, depth)
     where["output"] = (0.0, 0.0)
     _paint_node(ax, where["output"], _output_label(y, names), PALETTE[2], gid="output")
