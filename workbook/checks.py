@@ -296,8 +296,8 @@ def _column_widths(sides, titles, width):
         return natural
     wraps = [len(lines) == 1 for lines in sides]
     if all(wraps):
-        narrow = min(natural)
-        return [narrow if n == narrow else room - narrow for n in natural] if narrow <= room // 2 else [room // 2] * 2
+        narrow = min(*natural, room // 2)
+        return [narrow, room - narrow] if natural[0] <= natural[1] else [room - narrow, narrow]
     if any(wraps):
         fixed = natural[wraps.index(False)]
         if fixed <= room - 24:
@@ -407,26 +407,36 @@ def _stub_raised(actual):
     return None
 
 
+def _not_started_parts(task, call, expected, stub, file):
+    return [not_started_text(stub, task, file), _labelled("call", call),
+            _labelled("torch", _safe_repr(expected)), _labelled("mytensor", f"NotImplementedError: {stub}")]
+
+
+def _mismatch_parts(task, call, expected, actual, why):
+    parts = [f"{task}: mytensor does not match torch ({why}).", _labelled("call", call), "",
+             _side_by_side(_safe_repr(expected), _safe_repr(actual)), ""]
+    if why == "exception messages differ" and "torch" in expected.message:
+        parts.insert(-1, "(mytensor's message says mytensor wherever torch's says torch)")
+    return parts
+
+
 def failure_message(task, call, expected, actual, why, hint=None, file=None):
     """The text a student sees when a check fails.
 
     torch's result is printed as torch prints it. A mytensor side that stopped
-    at a stub's ``NotImplementedError`` reads as a task not started yet; any
-    other difference names what differs, then shows both results in columns,
-    or one under the other when they are too wide.
+    at a stub's ``NotImplementedError`` reads as a task not started yet, with
+    the file (and function) to edit; any other difference names what differs,
+    then shows both results in columns, or one under the other when they are
+    too wide. The hint comes last.
     """
     stub = _stub_raised(actual)
     if stub is not None:
-        parts = [not_started_text(stub, task, file), _labelled("call", call),
-                 _labelled("torch", _safe_repr(expected)), _labelled("mytensor", _safe_repr(actual))]
+        parts = _not_started_parts(task, call, expected, stub, file)
     else:
-        parts = [f"{task}: mytensor does not match torch ({why}).", _labelled("call", call), "",
-                 _side_by_side(_safe_repr(expected), _safe_repr(actual)), ""]
-        if why == "exception messages differ" and "torch" in expected.message:
-            parts.insert(-1, "(mytensor's message says mytensor wherever torch's says torch)")
+        parts = _mismatch_parts(task, call, expected, actual, why)
     if hint:
         parts.append(_labelled("hint", hint))
-    if file and stub is None:
+    if file and stub is None:  # a task not started names its file in the first line
         parts.append(_labelled("edit", file))
     return "\n".join(parts)
 

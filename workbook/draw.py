@@ -567,12 +567,18 @@ def _figure(painters, titles=None):
     fig = Figure(facecolor="white")
     axes = [fig.add_axes((0, 0, 1, 1)) for _ in painters]
     sizes = [_paint(ax, painter, obj, **options) for ax, (painter, obj, options) in zip(axes, painters)]
-    title_units = 1.0 if titles else 0.0
+    _arrange(fig, sizes, titles or [None] * len(axes))
+    return fig
+
+
+def _arrange(fig, sizes, titles):
+    """Size the figure to its panels (in units) and place them left to right, titles above."""
+    title_units = 1.0 if any(titles) else 0.0
     width, height = sum(w for w, _ in sizes) + 0.6 * (len(sizes) - 1), max(h for _, h in sizes) + title_units
     inch = min(_INCH_PER_UNIT, _MAX_WIDTH_INCHES / width)
     fig.set_size_inches(width * inch, height * inch)
     left = 0.0
-    for ax, (w, h), title in zip(axes, sizes, titles or [None] * len(axes)):
+    for ax, (w, h), title in zip(fig.axes, sizes, titles):
         ax.set_position((left / width, (height - title_units - h) / height, w / width, h / height))
         ax.set_axis_off()
         ax.set_aspect("equal", adjustable="datalim")
@@ -580,7 +586,6 @@ def _figure(painters, titles=None):
             ax.set_title(title, fontsize=0.45 * inch * 72, weight="bold", pad=0.35 * inch * 72)
         left += w + 0.6
     _scale_text(fig, inch * 72)
-    return fig
 
 
 def _scale_text(fig, points_per_unit):
