@@ -7,9 +7,15 @@ touches no one else, and ``--jobs N`` runs N of them at once (nbgrader #174).
 The results are merged into the course gradebook one at a time, by this
 process only (no SQLite lock contention), so a parallel run gives the same
 grades as a serial one.
+
+The notebooks run in the grading process; the submitted ``mytensor`` runs
+only in a sandbox (:mod:`workbook.sandbox`). Without one, grading stops and
+says how to get one; ``--no-sandbox`` grades anyway and marks every row
+``UNSANDBOXED``.
 """
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -23,10 +29,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from workbook import course, integrity, intake, report
+from workbook import course, integrity, intake, report, sandbox
 from workbook.course import ASSIGNMENT, COURSE_ID
 
 STUDENT_TIMEOUT = 1200
+UNSANDBOXED = "UNSANDBOXED: student code ran without the sandbox (--no-sandbox)"
 
 
 @dataclass
@@ -45,7 +52,7 @@ def run_worker(root, work, args, log, timeout):
     Returns the exit status, or None after a timeout.
     """
     command = [sys.executable, "-P", "-m", "workbook.gradeworker", str(work), *args]
-    env = course.tool_env(work, {"WORKBOOK_DB_URL": "", "JUPYTER_PATH": str(Path(root) / "jupyter")})
+    env = course.tool_env(work, {"WORKBOOK_DB_URL": ""})
     with open(log, "a") as out:
         process = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=out, start_new_session=True)
         try:
@@ -84,17 +91,28 @@ def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STU
     work, left_out = prepare(root, base, student, submitted, assignment)
     result = Result(student, [f"left out {name}" for name in left_out], work)
     package = work / "submitted" / student / assignment
-    torch = integrity.torch_uses(package / integrity.PACKAGE) or integrity.torch_probe(package)
+    torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"
     code = run_worker(root, work, [student, assignment, *torch], log, timeout)
     if code is None:
         result.flags.append(f"grading stopped after {timeout} s")
     elif code != 0 or course.CONFIG_ERROR in log.read_text():
         result.flags.append("nbgrader reported errors")
-    result.flags += [f"ZEROED: {finding}" for finding in torch]
+    result.flags += [f"ZEROED: {finding}" for finding in torch + _findings(work)]
+    if os.environ.get("WORKBOOK_NO_SANDBOX"):
+        result.flags.insert(0, UNSANDBOXED)
     result.flags += [f"REVIEW: {finding}" for finding in integrity.grader_reaches(package / integrity.PACKAGE)]
     result.graded = code == 0 and (work / "autograded" / student / assignment).is_dir()
     return result
+
+
+def _findings(work):
+    """The torch imports the sandboxed worker reported (written by ``gradeworker``)."""
+    try:
+        found = json.loads((Path(work) / "findings.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return [f for f in found if isinstance(f, str)] if isinstance(found, list) else []
 
 
 def zero_submission(work, student, assignment, reasons):
@@ -226,16 +244,31 @@ def parse(argv):
     parser.add_argument("--out", type=Path, default=course.REPO / "build" / "grades", help="where grades.csv and report.html go")
     parser.add_argument("--assignment", default=ASSIGNMENT, help="assignment name (default %(default)s)")
     parser.add_argument("--timeout", type=int, default=STUDENT_TIMEOUT, help="seconds allowed per submission")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="grade without the sandbox (rows are marked UNSANDBOXED); only for trusted code")
     args = parser.parse_args(argv)
     if (args.submissions is None) == (not args.exchange):
         parser.error("give either a SUBMISSIONS folder or --exchange (not both)")
     return args
 
 
+def use_sandbox(wanted):
+    """Stop with the fix when no sandbox can start; with ``--no-sandbox``, say so in every row."""
+    if not wanted:
+        os.environ["WORKBOOK_NO_SANDBOX"] = "1"
+        return
+    os.environ.pop("WORKBOOK_NO_SANDBOX", None)
+    try:
+        sandbox.prepare()
+    except sandbox.SandboxUnavailable as error:
+        raise SystemExit(f"error: student code cannot be sandboxed here: {error}") from None
+
+
 def main(argv=None):
     """Grade every submission; write grades.csv, nbgrader_grades.csv and report.html."""
     args = parse(argv)
     root = args.course.resolve()
+    use_sandbox(not args.no_sandbox)
     ensure_course(root, args.assignment)
     if args.exchange:
         folders, problems, notes = from_exchange(root, args.assignment)

@@ -17,7 +17,6 @@ CPU_SECONDS = 600
 FILE_SIZE = 64 * 2**20
 PROCESSES = 64
 OPEN_FILES = 256
-SUBMISSION = "/sandbox/submission"
 _torch_attempts = []
 
 
@@ -71,10 +70,10 @@ def _read(stream, count):
     return data
 
 
-def _import_student(checks):
+def _import_student(checks, folder):
     import importlib
 
-    sys.path.append(SUBMISSION)
+    sys.path.append(folder)
     sys.meta_path.insert(0, _TorchSpy)
     try:
         return importlib.import_module("mytensor")
@@ -93,12 +92,15 @@ def _answer(data, student, checks, wire):
 
 
 def main():
-    """Limit this process, import the submission, then answer requests until EOF."""
+    """Limit this process, import the submission, then answer requests until EOF.
+
+    ``argv``: the memory limit in MiB and the folder that holds ``mytensor/``.
+    """
     apply_limits(int(sys.argv[1]))
     requests, replies = _channel()
     from workbook import checks, wire
 
-    student = _import_student(checks)
+    student = _import_student(checks, sys.argv[2])
     while True:
         header = _read(requests, 4)
         data = header and _read(requests, struct.unpack(">I", header)[0])

@@ -23,7 +23,8 @@ import types
 import numpy as np
 
 MODULES = {"numpy", "math", "cmath", "itertools", "functools", "operator", "fractions", "string", "re", "textwrap"}
-TRUSTED_ROOTS = MODULES | {"workbook", "builtins"}
+# Modules the worker imports by name; functions of other modules travel as code.
+IMPORTABLE = MODULES | {"builtins", "workbook.checks", "workbook.sandboxworker", "workbook.wire"}
 DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
           "float16", "float32", "float64", "complex64", "complex128"}
 MAX_DEPTH = 20
@@ -88,7 +89,8 @@ def _encode_object(value, tables, depth):
 
 def _importable(value):
     module = getattr(value, "__module__", None) or ""
-    return module.split(".")[0] in TRUSTED_ROOTS and "<" not in getattr(value, "__qualname__", "<")
+    known = module in IMPORTABLE or module.split(".")[0] in MODULES
+    return known and "<" not in getattr(value, "__qualname__", "<")
 
 
 def _encode_function(fn, tables, depth):
