@@ -3,7 +3,8 @@
 Grades a batch of reference submissions (8 by default) of the full workbook
 when its source notebooks and the student package exist, else of the tiny
 test assignment, once with ``--jobs 1`` and once with ``--jobs 2``, and
-prints the seconds per submission and whether both runs gave the same grades.
+prints the seconds per submission (course build excluded), the grades, a
+projection for 500 students and whether both runs gave the same grades.
 
     python benchmarks/bench_grading.py [--count 8] [--tiny]
 """
@@ -61,8 +62,11 @@ def main():
             tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
         figures = {jobs: run(root, tmp / "zips", tmp / f"out{jobs}", jobs, assignment) for jobs in (1, 2)}
     what = "full workbook" if full else "tiny assignment"
-    for jobs, (elapsed, _) in figures.items():
-        print(f"{what}, {args.count} submissions, --jobs {jobs}: {elapsed / args.count:.1f} s per submission ({elapsed:.0f} s)")
+    for jobs, (elapsed, rows) in figures.items():
+        per = elapsed / args.count
+        print(f"{what}, {args.count} submissions, --jobs {jobs}: {per:.1f} s per submission ({elapsed:.0f} s); "
+              f"500 students: {500 * per / 60:.0f} min")
+        print("  totals:", sorted({total for _, total in rows}))
     print("same grades serial and parallel:", figures[1][1] == figures[2][1])
 
 

@@ -15,6 +15,7 @@ import ast
 import builtins
 import contextlib
 import io
+import linecache
 import sys
 import time
 import traceback
@@ -125,11 +126,17 @@ class Runner:
     def _execute(self, source):
         from IPython.core.inputtransformer2 import TransformerManager
 
-        tree = ast.parse(TransformerManager().transform_cell(source))
+        text = TransformerManager().transform_cell(source)
+        # As in IPython, the cell's text goes to linecache: inspect.getsource then
+        # works, so failure messages show the call and Hypothesis derandomizes
+        # from the function's source, drawing the same examples as a kernel.
+        name = f"<cell-{id(self)}-{self.count}>"
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        tree = ast.parse(text, name)
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(compile(tree, "<cell>", "exec"), self.namespace)
+        exec(compile(tree, name, "exec"), self.namespace)
         if last is not None:
-            return eval(compile(ast.Expression(last.value), "<cell>", "eval"), self.namespace)
+            return eval(compile(ast.Expression(last.value), name, "eval"), self.namespace)
         return None
 
 
