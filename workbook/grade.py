@@ -15,8 +15,11 @@ says how to get one; ``--no-sandbox`` grades anyway and marks every row
 """
 
 import argparse
+import contextlib
 import json
 import os
+import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -46,21 +49,51 @@ class Result:
     graded: bool = False
 
 
-def run_worker(root, work, args, log, timeout):
-    """Run ``workbook.gradeworker`` on ``work`` in its own process group; kill it all on timeout.
+class Grader:
+    """A ``workbook.gradeworker --serve`` process: it grades one submission after another.
 
-    Returns the exit status, or None after a timeout.
+    nbgrader and torch are imported once per grader instead of once per
+    submission. A grader that overruns a submission's time or dies is killed
+    with its process group and replaced.
     """
-    command = [sys.executable, "-P", "-m", "workbook.gradeworker", str(work), *args]
-    env = course.tool_env(work, {"WORKBOOK_DB_URL": ""})
-    with open(log, "a") as out:
-        process = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=out, start_new_session=True)
+
+    def __init__(self, log):
+        self.log = log
+        self.process = None
+
+    def _start(self):
+        command = [sys.executable, "-P", "-m", "workbook.gradeworker", "--serve"]
+        env = course.tool_env(None, {"WORKBOOK_DB_URL": ""})
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                command, cwd=course.REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=log, text=True, start_new_session=True,
+            )
+
+    def grade(self, job, timeout):
+        """Send one job; return its exit code, or None when it overran ``timeout`` or the grader died."""
+        if self.process is None:
+            self._start()
         try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            ready = select.select([self.process.stdout], [], [], timeout)[0]
+            line = self.process.stdout.readline() if ready else ""
+            return json.loads(line)["code"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.stop()
             return None
+
+    def stop(self):
+        """Kill the grader and everything it started."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process.stdin.close()
+        self.process.stdout.close()
+        self.process = None
 
 
 def prepare(root, base, student, submitted, assignment):
@@ -79,8 +112,8 @@ def prepare(root, base, student, submitted, assignment):
     return work, left_out
 
 
-def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
-    """Autograde one student in a private course and make their feedback.
+def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
+    """Autograde one student in a private course with ``grader`` and make their feedback.
 
     Returns
     -------
@@ -93,10 +126,11 @@ def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STU
     package = work / "submitted" / student / assignment
     torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"
-    code = run_worker(root, work, [student, assignment, *torch], log, timeout)
+    job = {"work": str(work), "student": student, "assignment": assignment, "reasons": torch}
+    code = grader.grade(job, timeout)
     if code is None:
         result.flags.append(f"grading stopped after {timeout} s")
-    elif code != 0 or course.CONFIG_ERROR in log.read_text():
+    elif code != 0 or not log.exists() or course.CONFIG_ERROR in log.read_text():
         result.flags.append("nbgrader reported errors")
     result.flags += [f"ZEROED: {finding}" for finding in torch + _findings(work)]
     if os.environ.get("WORKBOOK_NO_SANDBOX"):
@@ -178,11 +212,19 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
     """
     results = {}
     base = tempfile.mkdtemp(prefix="mytensor-grading-")
+    graders = queue.Queue()
+    for n in range(max(1, jobs)):
+        graders.put(Grader(Path(base) / f"grader-{n}.log"))
+
+    def one(student, folder):
+        grader = graders.get()
+        try:
+            return grade_one(grader, root, base, student, folder, assignment, timeout)
+        finally:
+            graders.put(grader)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            pool.submit(grade_one, root, base, student, folder, assignment, timeout): student
-            for student, folder in sorted(submissions.items())
-        }
+        futures = {pool.submit(one, student, folder): student for student, folder in sorted(submissions.items())}
         bar = tqdm(total=len(futures), desc="grading", unit="submission", file=sys.stderr)
         for future in as_completed(futures):
             result = _result_of(future, futures[future])
@@ -190,6 +232,8 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
             results[result.student] = result
             bar.update(1)
         bar.close()
+    while not graders.empty():
+        graders.get().stop()
     shutil.rmtree(base, ignore_errors=True)
     return results
 
