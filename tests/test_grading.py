@@ -200,3 +200,13 @@ def test_full_workbook_stub_reference_partial(tmp_path):
     grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", "2"])
     totals = {s: float(row["total"]) for s, row in read_grades(out / "grades.csv").items()}
     assert totals == {"stub": 0, "partial": _points(notebooks, 3), "reference": _points(notebooks, 8)}
+
+
+def test_command_table_lists_only_user_commands():
+    import importlib
+
+    from workbook import __main__ as cli
+
+    assert not {"gradeworker", "sandboxworker", "gradekernel", "sandbox"} & set(cli.COMMANDS)
+    for module, _ in cli.COMMANDS.values():
+        assert callable(importlib.import_module(f"workbook.{module}").main), module
