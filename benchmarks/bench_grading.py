@@ -11,6 +11,7 @@ projection for 500 students and whether both runs gave the same grades.
 
 import argparse
 import csv
+import resource
 import sys
 import tempfile
 import time
@@ -39,13 +40,19 @@ def tiny_inputs(tmp):
     return notebooks, package, tiny.REFERENCE, tiny.ASSIGNMENT
 
 
+def cpu_seconds():
+    """CPU time of this process and of every finished process below it (graders, sandboxes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(root, zips, out, jobs, assignment):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     grade.main([str(zips), "--course", str(root), "--out", str(out), "--jobs", str(jobs), "--assignment", assignment])
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     with open(out / "grades.csv") as handle:
-        rows = sorted((r["student_id"], r["total"]) for r in csv.DictReader(handle))
-    return elapsed, rows
+        rows = sorted((r["student_id"], r["total"], r["max_score"]) for r in csv.DictReader(handle))
+    return elapsed, cpu, rows
 
 
 def main():
@@ -62,12 +69,12 @@ def main():
             tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
         figures = {jobs: run(root, tmp / "zips", tmp / f"out{jobs}", jobs, assignment) for jobs in (1, 2)}
     what = "full workbook" if full else "tiny assignment"
-    for jobs, (elapsed, rows) in figures.items():
+    for jobs, (elapsed, cpu, rows) in figures.items():
         per = elapsed / args.count
-        print(f"{what}, {args.count} submissions, --jobs {jobs}: {per:.1f} s per submission ({elapsed:.0f} s); "
-              f"500 students: {500 * per / 60:.0f} min")
-        print("  totals:", sorted({total for _, total in rows}))
-    print("same grades serial and parallel:", figures[1][1] == figures[2][1])
+        print(f"{what}, {args.count} submissions, --jobs {jobs}: {per:.1f} s per submission ({elapsed:.0f} s), "
+              f"{cpu / args.count:.1f} s of CPU per submission; 500 students: {500 * per / 60:.0f} min")
+        print("  grades (total/max):", sorted({f"{total}/{top}" for _, total, top in rows}))
+    print("same grades serial and parallel:", figures[1][2] == figures[2][2])
 
 
 if __name__ == "__main__":
