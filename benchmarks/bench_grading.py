@@ -11,6 +11,7 @@ projection for 500 students and whether both runs gave the same grades.
 
 import argparse
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -40,10 +41,14 @@ def tiny_inputs(tmp):
     return notebooks, package, tiny.REFERENCE, tiny.ASSIGNMENT
 
 
+SANDBOX_CPU = Path(tempfile.gettempdir()) / f"bench-grading-sandbox-cpu-{os.getpid()}.log"
+
+
 def cpu_seconds():
-    """CPU time of this process and of every finished process below it (graders, sandboxes)."""
+    """CPU time of this process, of the graders below it, and of the sandboxes they ran."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    sandboxes = sum(float(line) for line in SANDBOX_CPU.read_text().split()) if SANDBOX_CPU.exists() else 0.0
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + sandboxes
 
 
 def run(root, zips, out, jobs, assignment):
@@ -60,6 +65,7 @@ def main():
     parser.add_argument("--count", type=int, default=8)
     parser.add_argument("--tiny", action="store_true", help="grade the tiny test assignment")
     args = parser.parse_args()
+    os.environ["WORKBOOK_SANDBOX_CPU_LOG"] = str(SANDBOX_CPU)
     full = not args.tiny and list((course.REPO / "solutions").glob("x[0-9]_*.ipynb"))
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -75,6 +81,7 @@ def main():
               f"{cpu / args.count:.1f} s of CPU per submission; 500 students: {500 * per / 60:.0f} min")
         print("  grades (total/max):", sorted({f"{total}/{top}" for _, total, top in rows}))
     print("same grades serial and parallel:", figures[1][2] == figures[2][2])
+    SANDBOX_CPU.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

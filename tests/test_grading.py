@@ -186,20 +186,30 @@ def _points(notebooks, upto):
 
 @pytest.mark.skipif(not list(SOLUTIONS.glob("x[0-9]_*.ipynb")), reason="the workbook's source notebooks are not written yet")
 def test_full_workbook_stub_reference_partial(tmp_path):
-    """The eight notebooks: stubs score 0, the reference full marks, sections 1-3 done their points."""
+    """The eight notebooks: stubs and a checker-patching stub score 0, the reference full marks,
+    sections 1-3 done their points; the same grades with two jobs and with one."""
+    from tests.test_integrity import PATCH_CHECKER
     from workbook import release
 
     notebooks = sorted(SOLUTIONS.glob("x[0-9]_*.ipynb"))
     release.write_files(release.build_package(SOLUTIONS), tmp_path / "student")
     root = course.build(tmp_path / "course", notebooks, tmp_path / "student" / "mytensor")
-    packages = {"stub": 0, "partial": 3, "reference": 99}
+    packages = {"stub": 0, "partial": 3, "reference": 99, "patcher": 0}
     for student, keep in packages.items():
         files = {k[len("mytensor/"):]: v.decode() for k, v in release.build_package(SOLUTIONS, keep).items()}
+        if student == "patcher":
+            files["__init__.py"] = PATCH_CHECKER + files["__init__.py"]
         tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT, files, student)
-    out = tmp_path / "out"
-    grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", "2"])
-    totals = {s: float(row["total"]) for s, row in read_grades(out / "grades.csv").items()}
-    assert totals == {"stub": 0, "partial": _points(notebooks, 3), "reference": _points(notebooks, 8)}
+    runs = {}
+    for jobs in (2, 1):
+        out = tmp_path / f"out{jobs}"
+        grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", str(jobs)])
+        runs[jobs] = read_grades(out / "grades.csv")
+    totals = {s: float(row["total"]) for s, row in runs[2].items()}
+    expected = {"stub": 0, "partial": _points(notebooks, 3), "reference": _points(notebooks, 8), "patcher": 0}
+    assert totals == expected
+    assert {float(row["max_score"]) for row in runs[2].values()} == {_points(notebooks, 8)}
+    assert runs[1] == runs[2]
 
 
 def test_command_table_lists_only_user_commands():

@@ -173,6 +173,8 @@ def session(package, cell_timeout):
             yield Runner(worker, cell_timeout)
     finally:
         worker.deadline = None
+        if not sandbox.reuse_workers:
+            worker.stop()
         if saved is None:
             sys.modules.pop(PACKAGE, None)
         else:

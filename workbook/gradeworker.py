@@ -52,6 +52,7 @@ def grade(work, student, assignment, reasons):
     from workbook import grade as grading
     from workbook import sandbox
 
+    sandbox.reuse_workers = True
     config = load_config(work)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     try:
