@@ -56,7 +56,7 @@ def run(root, zips, out, jobs, assignment):
     grade.main([str(zips), "--course", str(root), "--out", str(out), "--jobs", str(jobs), "--assignment", assignment])
     elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     with open(out / "grades.csv") as handle:
-        rows = sorted((r["student_id"], r["total"], r["max_score"]) for r in csv.DictReader(handle))
+        rows = sorted((r["student_id"], r["total"], r["max_score"], r["flags"]) for r in csv.DictReader(handle))
     return elapsed, cpu, rows
 
 
@@ -79,7 +79,8 @@ def main():
         per = elapsed / args.count
         print(f"{what}, {args.count} submissions, --jobs {jobs}: {per:.1f} s per submission ({elapsed:.0f} s), "
               f"{cpu / args.count:.1f} s of CPU per submission; 500 students: {500 * per / 60:.0f} min")
-        print("  grades (total/max):", sorted({f"{total}/{top}" for _, total, top in rows}))
+        print("  grades (total/max):", sorted({f"{total}/{top}" for _, total, top, _ in rows}),
+              "flags:", sorted({flags for *_, flags in rows if flags}) or "none")
     print("same grades serial and parallel:", figures[1][2] == figures[2][2])
     SANDBOX_CPU.unlink(missing_ok=True)
 

@@ -90,7 +90,7 @@ LIMITED = _born < 100
 """
 DETACHED = "import subprocess\nsubprocess.Popen(['sleep', '987.25'], start_new_session=True)\n"
 TORCH_FROM_MAIN = 'return getattr(__import__("__main__"), "to" + "rch").tensor(x).mul(2).item()'
-TORCH_OBFUSCATED = 'return getattr(__builtins__, "__imp" + "ort__")("to" + "rch").tensor(x).mul(2).item()'
+TORCH_OBFUSCATED = 'return getattr(__import__("buil" + "tins"), "__imp" + "ort__")("to" + "rch").tensor(x).mul(2).item()'
 LIAR = "class Liar(int):\n        __eq__ = lambda self, other: True\n        __repr__ = lambda self: '4'\n    return Liar(0)"
 ODD_TUPLE = "class Odd(tuple):\n        def __iter__(self):\n            while True:\n                yield 1\n    return Odd((2 * x,))"
 GIANT = "return 'x' * (200 * 2**20)"

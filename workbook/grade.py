@@ -322,7 +322,7 @@ def main(argv=None):
     for student, extra in notes.items():
         results[student].flags[:0] = extra
     args.out.mkdir(parents=True, exist_ok=True)
-    course.nbgrader(root, "export", "--to", str(args.out / "nbgrader_grades.csv"))
+    report.export_nbgrader_csv(root, args.out / "nbgrader_grades.csv")
     table = report.collect(root, args.assignment, results)
     report.write_csv(table, args.out / "grades.csv")
     report.write_html(table, problems, args.out / "report.html")

@@ -19,6 +19,7 @@ the sandbox it runs in has no torch, and its worker reports import attempts.
 import ast
 import re
 import shutil
+import threading
 from pathlib import Path
 
 MAX_FILE_BYTES = 2 * 2**20
@@ -92,13 +93,19 @@ def grader_reaches(package_dir):
     return _scan(package_dir, _grader_nodes)
 
 
+# CPython 3.11's ast.parse can fail with "AST constructor recursion depth
+# mismatch" when threads parse at once (grade --jobs N scans in threads).
+_PARSING = threading.Lock()
+
+
 def _scan(package_dir, finder):
     """Run ``finder`` (AST -> (node, what) pairs) over every module of a package."""
     found = []
     for path in sorted(Path(package_dir).rglob("*.py")):
         try:
-            tree = ast.parse(path.read_text(errors="replace"))
-        except SyntaxError:
+            with _PARSING:
+                tree = ast.parse(path.read_text(errors="replace"))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         name = path.relative_to(Path(package_dir).parent)
         found += [f"{name}:{node.lineno}: {what}" for node, what in finder(tree)]

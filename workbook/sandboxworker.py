@@ -82,11 +82,12 @@ def _import_student(checks, folder):
 
 
 def _answer(data, student, checks, wire):
+    broken = isinstance(student, checks.Raised)
     try:
-        if isinstance(student, checks.Raised):
-            return student
-        fn = wire.decode_call(data, student)
-        return checks.snapshot(fn(student))
+        fn = wire.decode_call(data, None if broken else student)
+        if fn is torch_attempts:
+            return torch_attempts()
+        return student if broken else checks.snapshot(fn(student))
     except BaseException as error:  # SystemExit and friends are results too
         return checks.Raised(error)
 

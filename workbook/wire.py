@@ -192,7 +192,7 @@ def _decode_object(kind, rest, state):
     if kind == "npdtype":
         return np.dtype(rest[0])
     if kind == "module":
-        return student if rest[0] == student.__name__ else importlib.import_module(rest[0])
+        return student if rest[0] == getattr(student, "__name__", None) else importlib.import_module(rest[0])
     if kind == "attr":
         return getattr(student, rest[0])
     if kind == "ref":
