@@ -84,14 +84,17 @@ class Grader:
             self.stop()
             return None
 
-    def stop(self):
-        """Kill the grader and everything it started."""
+    def stop(self, grace=0):
+        """End the grader: after ``grace`` seconds to finish on its own, kill it and all it started."""
         if self.process is None:
             return
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=grace)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        self.process.stdin.close()
         self.process.stdout.close()
         self.process = None
 
@@ -233,7 +236,7 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
             bar.update(1)
         bar.close()
     while not graders.empty():
-        graders.get().stop()
+        graders.get().stop(grace=10)
     shutil.rmtree(base, ignore_errors=True)
     return results
 

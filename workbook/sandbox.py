@@ -129,9 +129,9 @@ def _system_view():
             args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
-    for hidden in ("/usr/lib/python3/dist-packages", "/usr/local/lib"):
-        if Path(hidden).is_dir():
-            args += ["--tmpfs", hidden]
+    # Third-party packages installed system-wide (a torch among them, maybe) stay hidden.
+    for hidden in sorted(Path("/usr").glob("*lib/python3*/*-packages")) + sorted(Path("/usr").glob("local/lib/python3*/*-packages")):
+        args += ["--tmpfs", str(hidden)]
     return args
 
 
@@ -433,6 +433,9 @@ def worker_for(package):
 
 
 def stop_all():
-    """Stop every worker this process started, letting each finish for up to a second."""
+    """Stop every worker this process started (each may finish for up to a second); drop their copies."""
     while _workers:
-        _workers.popitem()[1].stop(grace=1)
+        worker = _workers.popitem()[1]
+        worker.stop(grace=1)
+        if worker.copy is not None:
+            shutil.rmtree(worker.copy.parent, ignore_errors=True)
