@@ -253,8 +253,14 @@ def command(package, memory_mb):
 
 
 def unsandboxed_command(package, memory_mb):
-    """The same worker as a plain child process (``--no-sandbox``): limits, but no isolation."""
-    trusted = Path(workbook.__file__).resolve().parent.parent
+    """The same worker as a plain child process (``--no-sandbox``): limits, but no isolation.
+
+    ``workbook`` is reached through a folder that holds only a link to it: its
+    own parent may hold another ``mytensor`` (the repository's stubs).
+    """
+    trusted = Path(tempfile.mkdtemp(prefix="workbook-trusted-"))
+    atexit.register(shutil.rmtree, trusted, True)
+    (trusted / "workbook").symlink_to(Path(workbook.__file__).resolve().parent)
     site = Path(numpy.__file__).resolve().parent.parent
     return _worker_argv(sys.executable, trusted, site, Path(package).parent, memory_mb)
 
