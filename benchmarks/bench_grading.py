@@ -3,13 +3,16 @@
 Grades a batch of reference submissions (8 by default) of the full workbook
 when its source notebooks and the student package exist, else of the tiny
 test assignment, once with ``--jobs 1`` and once with ``--jobs 2``, and
-prints the seconds per submission and whether both runs gave the same grades.
+prints the seconds per submission (course build excluded), the grades, a
+projection for 500 students and whether both runs gave the same grades.
 
     python benchmarks/bench_grading.py [--count 8] [--tiny]
 """
 
 import argparse
 import csv
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -38,13 +41,23 @@ def tiny_inputs(tmp):
     return notebooks, package, tiny.REFERENCE, tiny.ASSIGNMENT
 
 
+SANDBOX_CPU = Path(tempfile.gettempdir()) / f"bench-grading-sandbox-cpu-{os.getpid()}.log"
+
+
+def cpu_seconds():
+    """CPU time of this process, of the graders below it, and of the sandboxes they ran."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    sandboxes = sum(float(line) for line in SANDBOX_CPU.read_text().split()) if SANDBOX_CPU.exists() else 0.0
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + sandboxes
+
+
 def run(root, zips, out, jobs, assignment):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     grade.main([str(zips), "--course", str(root), "--out", str(out), "--jobs", str(jobs), "--assignment", assignment])
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     with open(out / "grades.csv") as handle:
-        rows = sorted((r["student_id"], r["total"]) for r in csv.DictReader(handle))
-    return elapsed, rows
+        rows = sorted((r["student_id"], r["total"], r["max_score"], r["flags"]) for r in csv.DictReader(handle))
+    return elapsed, cpu, rows
 
 
 def main():
@@ -52,6 +65,7 @@ def main():
     parser.add_argument("--count", type=int, default=8)
     parser.add_argument("--tiny", action="store_true", help="grade the tiny test assignment")
     args = parser.parse_args()
+    os.environ["WORKBOOK_SANDBOX_CPU_LOG"] = str(SANDBOX_CPU)
     full = not args.tiny and list((course.REPO / "solutions").glob("x[0-9]_*.ipynb"))
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -61,9 +75,14 @@ def main():
             tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
         figures = {jobs: run(root, tmp / "zips", tmp / f"out{jobs}", jobs, assignment) for jobs in (1, 2)}
     what = "full workbook" if full else "tiny assignment"
-    for jobs, (elapsed, _) in figures.items():
-        print(f"{what}, {args.count} submissions, --jobs {jobs}: {elapsed / args.count:.1f} s per submission ({elapsed:.0f} s)")
-    print("same grades serial and parallel:", figures[1][1] == figures[2][1])
+    for jobs, (elapsed, cpu, rows) in figures.items():
+        per = elapsed / args.count
+        print(f"{what}, {args.count} submissions, --jobs {jobs}: {per:.1f} s per submission ({elapsed:.0f} s), "
+              f"{cpu / args.count:.1f} s of CPU per submission; 500 students: {500 * per / 60:.0f} min")
+        print("  grades (total/max):", sorted({f"{total}/{top}" for _, total, top, _ in rows}),
+              "flags:", sorted({flags for *_, flags in rows if flags}) or "none")
+    print("same grades serial and parallel:", figures[1][2] == figures[2][2])
+    SANDBOX_CPU.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -73,13 +73,14 @@ def test_zip_path_scores_from_points(zip_run):
     assert "data:image/png;base64," in (out / "report.html").read_text()
 
 
-def test_graded_kernel_imports_the_submitted_package(zip_run):
+def test_student_side_runs_in_the_sandbox_and_checks_here(zip_run):
+    """The submitted package is imported in the sandbox only; the checks come from the repository."""
     root, _, _ = zip_run
     nb = nbformat.read(root / "autograded" / "ref" / tiny.ASSIGNMENT / "x1_double.ipynb", as_version=4)
     lines = "".join(nb.cells[1].outputs[0].text).splitlines()
     paths = dict(line.split(" ", 1) for line in lines)
-    assert "/autograded/ref/tiny/mytensor/" in paths["MYTENSOR"]
-    assert paths["WORKBOOK"] == str(root / "trusted" / "workbook" / "__init__.py")
+    assert paths["MYTENSOR"] == "/sandbox/submission/mytensor/__init__.py"
+    assert paths["WORKBOOK"] == str(REPO / "workbook" / "__init__.py")
 
 
 def test_feedback_shows_messages_but_no_hidden_test_code(zip_run):
@@ -91,6 +92,24 @@ def test_feedback_shows_messages_but_no_hidden_test_code(zip_run):
     assert "NotImplementedError" in stub_page and "Task 1.1" in stub_page
     source = (root / "source" / tiny.ASSIGNMENT / "x1_double.ipynb").read_text()
     assert tiny.HIDDEN_MARKER in source
+
+
+def test_no_sandbox_grades_and_marks_every_row(tiny_course, tmp_path):
+    """--no-sandbox still grades, through the same worker as a plain process, and says so."""
+    release = tiny_course / "release" / tiny.ASSIGNMENT
+    for student, files in {"free-ref": tiny.REFERENCE, "free-stub": tiny.STUB}.items():
+        tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", release, files, student)
+    out = tmp_path / "out"
+    try:
+        code = grade.main([str(tmp_path / "in"), "--course", str(tiny_course), "--out", str(out),
+                           "--assignment", tiny.ASSIGNMENT, "--no-sandbox"])
+    finally:
+        os.environ.pop("WORKBOOK_NO_SANDBOX", None)
+    rows = read_grades(out / "grades.csv")
+    assert code == 0
+    assert float(rows["free-ref"]["total"]) == tiny.points() and float(rows["free-stub"]["total"]) == 0
+    assert all(row["flags"].startswith("UNSANDBOXED") for row in rows.values())
+    assert "UNSANDBOXED" in (out / "report.html").read_text()
 
 
 def test_exclude_overwriting_is_generated_from_the_package(tiny_course):
@@ -185,17 +204,37 @@ def _points(notebooks, upto):
 
 @pytest.mark.skipif(not list(SOLUTIONS.glob("x[0-9]_*.ipynb")), reason="the workbook's source notebooks are not written yet")
 def test_full_workbook_stub_reference_partial(tmp_path):
-    """The eight notebooks: stubs score 0, the reference full marks, sections 1-3 done their points."""
+    """The eight notebooks: stubs and a checker-patching stub score 0, the reference full marks,
+    sections 1-3 done their points; the same grades with two jobs and with one."""
+    from tests.test_integrity import PATCH_CHECKER
     from workbook import release
 
     notebooks = sorted(SOLUTIONS.glob("x[0-9]_*.ipynb"))
     release.write_files(release.build_package(SOLUTIONS), tmp_path / "student")
     root = course.build(tmp_path / "course", notebooks, tmp_path / "student" / "mytensor")
-    packages = {"stub": 0, "partial": 3, "reference": 99}
+    packages = {"stub": 0, "partial": 3, "reference": 99, "patcher": 0}
     for student, keep in packages.items():
         files = {k[len("mytensor/"):]: v.decode() for k, v in release.build_package(SOLUTIONS, keep).items()}
+        if student == "patcher":
+            files["__init__.py"] = PATCH_CHECKER + files["__init__.py"]
         tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT, files, student)
-    out = tmp_path / "out"
-    grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", "2"])
-    totals = {s: float(row["total"]) for s, row in read_grades(out / "grades.csv").items()}
-    assert totals == {"stub": 0, "partial": _points(notebooks, 3), "reference": _points(notebooks, 8)}
+    runs = {}
+    for jobs in (2, 1):
+        out = tmp_path / f"out{jobs}"
+        grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", str(jobs)])
+        runs[jobs] = read_grades(out / "grades.csv")
+    totals = {s: float(row["total"]) for s, row in runs[2].items()}
+    expected = {"stub": 0, "partial": _points(notebooks, 3), "reference": _points(notebooks, 8), "patcher": 0}
+    assert totals == expected
+    assert {float(row["max_score"]) for row in runs[2].values()} == {_points(notebooks, 8)}
+    assert runs[1] == runs[2]
+
+
+def test_command_table_lists_only_user_commands():
+    import importlib
+
+    from workbook import __main__ as cli
+
+    assert not {"gradeworker", "sandboxworker", "gradekernel", "sandbox"} & set(cli.COMMANDS)
+    for module, _ in cli.COMMANDS.values():
+        assert callable(importlib.import_module(f"workbook.{module}").main), module

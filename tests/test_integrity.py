@@ -6,7 +6,7 @@ marks and the untouched gradebook and submissions are checked.
 """
 
 import os
-import shutil
+import socket
 from pathlib import Path
 
 import nbformat
@@ -16,6 +16,7 @@ from tests.grading import tiny
 from workbook import course, grade, integrity, report
 
 pytestmark = pytest.mark.slow
+REPO = course.REPO
 OPS = tiny.REFERENCE["ops.py"]
 FULL = tiny.points()
 X1, X2 = tiny.points(1), tiny.points(2) - tiny.points(1)
@@ -52,42 +53,141 @@ for start in [here, *here.parents, pathlib.Path(os.readlink(f"/proc/{os.getppid(
         shutil.rmtree(other, ignore_errors=True)
 """
 
-# student: (package files, notebook edit, expected total, expected flag words)
-CASES = {
-    "honest": (tiny.REFERENCE, None, FULL, []),
-    "torch-direct": ({**tiny.REFERENCE, "ops.py": "import torch\n" + OPS}, None, 0, ["ZEROED", "torch"]),
-    "torch-importlib": (
-        {"__init__.py": "from . import helpers\n" + tiny.REFERENCE["__init__.py"], "ops.py": OPS,
-         "helpers.py": "import importlib\n_t = importlib.import_module('to' + 'rch')\n"},
-        None, 0, ["ZEROED", "importing mytensor imports torch"]),
-    "torch-indirect": (
-        {"__init__.py": "from . import backend\n" + tiny.REFERENCE["__init__.py"], "ops.py": OPS,
-         "backend.py": "from torch import tensor\n"},
-        None, 0, ["ZEROED"]),
-    "edited-tests": (tiny.STUB, _blank_tests, 0, []),
-    "added-cell": (tiny.STUB, _patching_cell, 0, []),
-    "infinite-loop": ({**tiny.REFERENCE, "ops.py": _ops("while True: pass")}, None, X2, []),
-    "os-exit": ({**tiny.REFERENCE, "ops.py": _ops("import os; os._exit(1)")}, None, X2, []),
-    "segfault": ({**tiny.REFERENCE, "ops.py": _ops(None, "import ctypes; return ctypes.string_at(0)")}, None, X1, []),
-    "memory-bomb": ({**tiny.REFERENCE, "ops.py": _ops("b = [bytearray(2**27) for _ in range(10**4)]")}, None, X2, []),
-    "print-flood": ({**tiny.REFERENCE, "ops.py": _ops("while True: print('spam' * 100)")}, None, X2, []),
-    "shadow-workbook": ({**tiny.REFERENCE}, None, FULL, ["left out workbook/checks.py"]),
-}
+# Import-time code that patches the checker in its own process, with names built
+# from pieces so that no scan sees them. The stub it rides on must still score 0.
+PATCH_CHECKER = """
+import sys as _s
+_m = _s.modules.get("work" + "book." + "che" + "cks")
+if _m is not None:
+    setattr(_m, "expect" + "_same", lambda *a, **k: None)
+    setattr(_m, "diff" + "erence", lambda *a, **k: None)
+    setattr(_m, "run" + "_both", lambda fn, *a: (0, 0))
+for _name, _mod in list(_s.modules.items()):
+    if hasattr(_mod, "Check" + "Failed"):
+        setattr(_mod, "Check" + "Failed", type("Quiet", (Exception,), {}))
+"""
+
+# Used inside ``double``: a hostile line that, if it worked, would leave double correct;
+# when the sandbox holds, double fails, so the honest grade is the x2 points only.
+RAISE_LIMITS = (
+    "import resource\n    for kind in (resource.RLIMIT_AS, resource.RLIMIT_DATA):\n"
+    "        try:\n            resource.setrlimit(kind, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))\n"
+    "        except (ValueError, OSError):\n            pass\n"
+    "    block = bytearray(3 * 2**30)\n    return 2 * x"
+)
+FORK_BOMB = """
+import os as _os, time as _t
+_born = 0
+for _ in range(300):
+    try:
+        if _os.fork() == 0:
+            _t.sleep(3)
+            _os._exit(0)
+        _born += 1
+    except OSError:
+        break
+LIMITED = _born < 100
+"""
+DETACHED = "import subprocess\nsubprocess.Popen(['sleep', '987.25'], start_new_session=True)\n"
+TORCH_FROM_MAIN = 'return getattr(__import__("__main__"), "to" + "rch").tensor(x).mul(2).item()'
+TORCH_OBFUSCATED = 'return getattr(__import__("buil" + "tins"), "__imp" + "ort__")("to" + "rch").tensor(x).mul(2).item()'
+LIAR = "class Liar(int):\n        __eq__ = lambda self, other: True\n        __repr__ = lambda self: '4'\n    return Liar(0)"
+ODD_TUPLE = "class Odd(tuple):\n        def __iter__(self):\n            while True:\n                yield 1\n    return Odd((2 * x,))"
+GIANT = "return 'x' * (200 * 2**20)"
+PIPE_WRITE = "import os\n    for fd in range(3, 12):\n        try:\n            os.write(fd, b'\\x00\\x00\\x00\\x10garbage-garbage!')\n        except OSError:\n            pass\n    return 2 * x"
+
+
+def _spy(port, secrets):
+    """Import-time code that looks for the network, hidden tests and the gradebook; any success shows."""
+    return f"""
+import os as _os, socket as _so
+FOUND = []
+try:
+    _so.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"leak")
+    FOUND.append("network")
+except OSError:
+    pass
+for _path in {secrets!r}:
+    if _os.path.exists(_path):
+        FOUND.append(_path)
+for _pid in _os.listdir("/proc"):
+    try:
+        _cmd = open(f"/proc/{{_pid}}/cmdline", "rb").read()
+    except OSError:
+        continue
+    if b".db" in _cmd or b"gradeworker" in _cmd or b"nbgrader" in _cmd:
+        FOUND.append(_cmd.decode(errors="replace"))
+_seen = 0
+for _root, _dirs, _files in _os.walk("/"):
+    _dirs[:] = [d for d in _dirs if d not in ("proc", "sys", "dev")]
+    _seen += len(_files)
+    FOUND += [_os.path.join(_root, n) for n in _files if n.endswith(".ipynb") or n.startswith("gradebook")]
+    if _seen > 200000:
+        break
+"""
+
+
+def _guarded(head, condition):
+    """ops.py whose double is right only while ``condition`` holds (checked at call time)."""
+    return _ops(f"return 2 * x if {condition} else -1", None, head + "\n")
+
+
+def hostile_cases(port, secrets):
+    """student: (package files, notebook edit, expected total, expected flag words)."""
+    return {
+        "honest": (tiny.REFERENCE, None, FULL, []),
+        "torch-direct": ({**tiny.REFERENCE, "ops.py": "import torch\n" + OPS}, None, 0, ["ZEROED", "torch"]),
+        "torch-importlib": (
+            {"__init__.py": "from . import helpers\n" + tiny.REFERENCE["__init__.py"], "ops.py": OPS,
+             "helpers.py": "import importlib\n_t = importlib.import_module('to' + 'rch')\n"},
+            None, 0, ["ZEROED", "importing mytensor imports torch"]),
+        "torch-indirect": (
+            {"__init__.py": "from . import backend\n" + tiny.REFERENCE["__init__.py"], "ops.py": OPS,
+             "backend.py": "from torch import tensor\n"},
+            None, 0, ["ZEROED"]),
+        "torch-from-main": ({**tiny.REFERENCE, "ops.py": _ops(TORCH_FROM_MAIN)}, None, X2, []),
+        "torch-obfuscated": ({**tiny.REFERENCE, "ops.py": _ops(TORCH_OBFUSCATED)}, None, 0, ["ZEROED"]),
+        "patch-checker": ({**tiny.STUB, "__init__.py": PATCH_CHECKER + tiny.STUB["__init__.py"]}, None, 0, []),
+        "edited-tests": (tiny.STUB, _blank_tests, 0, []),
+        "added-cell": (tiny.STUB, _patching_cell, 0, []),
+        "infinite-loop": ({**tiny.REFERENCE, "ops.py": _ops("while True: pass")}, None, X2, []),
+        "os-exit": ({**tiny.REFERENCE, "ops.py": _ops("import os; os._exit(1)")}, None, X2, []),
+        "segfault": ({**tiny.REFERENCE, "ops.py": _ops(None, "import ctypes; return ctypes.string_at(0)")}, None, X1, []),
+        "memory-bomb": ({**tiny.REFERENCE, "ops.py": _ops("b = [bytearray(2**27) for _ in range(10**4)]")}, None, X2, []),
+        "raise-limits": ({**tiny.REFERENCE, "ops.py": _ops(RAISE_LIMITS)}, None, X2, []),
+        "fork-bomb": ({**tiny.REFERENCE, "ops.py": _guarded(FORK_BOMB, "LIMITED")}, None, FULL, []),
+        "detached": ({**tiny.REFERENCE, "ops.py": DETACHED + OPS}, None, FULL, []),
+        "spy": ({**tiny.REFERENCE, "ops.py": _guarded(_spy(port, secrets), "not FOUND")}, None, FULL, []),
+        "print-flood": ({**tiny.REFERENCE, "ops.py": _ops("while True: print('spam' * 100)")}, None, X2, []),
+        "lying-result": ({**tiny.REFERENCE, "ops.py": _ops(LIAR)}, None, X2, []),
+        "odd-tuple": ({**tiny.REFERENCE, "ops.py": _ops(ODD_TUPLE)}, None, X2, []),
+        "giant-result": ({**tiny.REFERENCE, "ops.py": _ops(GIANT)}, None, X2, []),
+        "pipe-write": ({**tiny.REFERENCE, "ops.py": _ops(PIPE_WRITE)}, None, X2, []),
+        "shadow-workbook": ({**tiny.REFERENCE}, None, FULL, ["left out workbook/checks.py"]),
+    }
+
+
+CASES = hostile_cases(0, [])
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Grade every case in one batch (two jobs, short cell timeout)."""
+    """Grade every case in one batch (two jobs, short cell timeout, 1 GiB per sandbox)."""
     tmp = tmp_path_factory.mktemp("hostile")
-    saved = {k: os.environ.get(k) for k in ("WORKBOOK_CELL_TIMEOUT", "WORKBOOK_KERNEL_MEMORY_MB")}
-    os.environ.update(WORKBOOK_CELL_TIMEOUT="10", WORKBOOK_KERNEL_MEMORY_MB="1024")
+    saved = {k: os.environ.get(k) for k in ("WORKBOOK_CELL_TIMEOUT", "WORKBOOK_SANDBOX_MEMORY_MB")}
+    os.environ.update(WORKBOOK_CELL_TIMEOUT="10", WORKBOOK_SANDBOX_MEMORY_MB="1024")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
     try:
         notebooks, package = tiny.write_source(tmp / "src")
         root = course.build(tmp / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
+        secrets = [str(root / "gradebook.db"), str(root / "source" / tiny.ASSIGNMENT / "x1_double.ipynb"),
+                   str(root), str(REPO / "solutions"), str(REPO / "tests")]
+        cases = hostile_cases(listener.getsockname()[1], secrets)
         zips = tmp / "zips"
         zips.mkdir()
         release = root / "release" / tiny.ASSIGNMENT
-        for student, (files, edit, _, _) in CASES.items():
+        for student, (files, edit, _, _) in cases.items():
             tiny.make_zip(zips / f"{student}__mytensor-workbook.zip", release, files, student, edit)
         _add_shadow(zips / "shadow-workbook__mytensor-workbook.zip")
         folders, problems, notes = grade.from_zips(root, zips, tiny.ASSIGNMENT)
@@ -96,10 +196,19 @@ def graded(tmp_path_factory):
         for student, extra in notes.items():
             results[student].flags[:0] = extra
         table = report.collect(root, tiny.ASSIGNMENT, results)
-        yield root, {row["student_id"]: row for row in table.rows}, before
+        yield root, {row["student_id"]: row for row in table.rows}, before, _accepted(listener)
     finally:
+        listener.close()
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
+def _accepted(listener):
+    try:
+        listener.accept()[0].close()
+        return True
+    except BlockingIOError:
+        return False
 
 
 def _add_shadow(path):
@@ -116,7 +225,7 @@ def _snapshot(folder):
 
 @pytest.mark.parametrize("student", sorted(CASES))
 def test_case_scores_as_expected(graded, student):
-    _, rows, _ = graded
+    _, rows, _, _ = graded
     expected_total, flags = CASES[student][2], CASES[student][3]
     row = rows[student]
     assert row["total"] == expected_total, (student, row)
@@ -125,26 +234,48 @@ def test_case_scores_as_expected(graded, student):
 
 
 def test_submitted_copies_untouched(graded):
-    root, _, before = graded
+    root, _, before, _ = graded
     assert _snapshot(root / "submitted") == before
 
 
 def test_feedback_exists_for_every_student(graded):
-    root, _, _ = graded
+    root, _, _, _ = graded
     for student in CASES:
         assert sorted(p.name for p in (root / "feedback" / student / tiny.ASSIGNMENT).glob("*.html")) == [
             "x1_double.html", "x2_triple.html"], student
 
 
-def test_print_flood_is_cut(graded):
-    root, _, _ = graded
+def test_print_flood_stays_in_the_sandbox(graded):
+    root, _, _, _ = graded
     nb = nbformat.read(root / "autograded" / "print-flood" / tiny.ASSIGNMENT / "x1_double.ipynb", as_version=4)
-    assert len(nbformat.writes(nb)) < 1_000_000
-    assert "output cut" in nbformat.writes(nb)
+    text = nbformat.writes(nb)
+    assert len(text) < 200_000 and "spam" not in text and "TimeoutError" in text
+
+
+def test_nothing_reached_the_network(graded):
+    assert graded[3] is False
+
+
+def test_no_process_outlives_grading(graded):
+    """The detached ``sleep`` (and the fork bomb's children) died with the sandbox."""
+    left = []
+    for entry in Path("/proc").iterdir():
+        try:
+            left += [entry.name] if b"987.25" in (entry / "cmdline").read_bytes() else []
+        except OSError:
+            continue
+    assert left == []
+
+
+def test_other_students_and_gradebook_intact(graded):
+    root, rows, _, _ = graded
+    honest = [s for s, case in CASES.items() if case[2] == FULL and not case[3]]
+    assert all(rows[s]["total"] == FULL for s in honest)
+    assert (root / "gradebook.db").read_bytes()[:16] == b"SQLite format 3\x00"
 
 
 def test_edited_test_cells_are_restored(graded):
-    root, _, _ = graded
+    root, _, _, _ = graded
     nb = nbformat.read(root / "autograded" / "edited-tests" / tiny.ASSIGNMENT / "x1_double.ipynb", as_version=4)
     tests = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert tests and all(tiny.HIDDEN_MARKER in source for source in tests)
@@ -152,7 +283,7 @@ def test_edited_test_cells_are_restored(graded):
 
 def test_escape_attempt_leaves_gradebook_and_submissions(tmp_path, graded):
     """The walk-up attack reaches only the student's private copy (see the report for what remains)."""
-    root, rows, _ = graded
+    root, rows, _, _ = graded
     submitted_before = _snapshot(root / "submitted")
     files = {**tiny.REFERENCE, "__init__.py": ESCAPE + tiny.REFERENCE["__init__.py"]}
     zips = tmp_path / "zips"

@@ -8,9 +8,6 @@ A course folder (``build/course`` unless ``WORKBOOK_COURSE`` says otherwise)::
                             reference library never goes there
     release/ submitted/ autograded/ feedback/    nbgrader's own folders
     gradebook.db            the gradebook (SQLite unless WORKBOOK_DB_URL is set)
-    trusted/workbook/       the copy of ``workbook`` that grading kernels import
-    jupyter/kernels/mytensor-grader/    the kernel that grades (resource limits,
-                            trusted imports first, the submission folder last)
     grading/template.db     a gradebook with the assignment only, copied for
                             each submission graded on its own
 
@@ -20,7 +17,6 @@ commands work from the repository root.
 """
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -30,10 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "mytensor-workbook"
 COURSE_ID = "mytensor"
-KERNEL_NAME = "mytensor-grader"
 PACKAGE = "mytensor"
 CELL_TIMEOUT = 30
-KERNEL_MEMORY_MB = 2048
 CONFIG_ERROR = "Exception while loading config file"
 
 
@@ -73,19 +67,21 @@ def exclude_overwriting(root):
     return {d.name: student_files(d) for d in sorted(source.iterdir()) if d.is_dir()}
 
 
-def tool_env(root=None, extra=None):
-    """Return the environment for nbgrader commands on the course ``root``.
+def venv_path(path=None):
+    """PATH with this Python's ``bin/`` first: nbgrader runs ``alembic`` from PATH."""
+    path = os.environ.get("PATH", "") if path is None else path
+    first = str(Path(sys.executable).parent)
+    return path if path.split(os.pathsep)[0] == first else f"{first}{os.pathsep}{path}"
 
-    The venv's ``bin/`` comes first on PATH (nbgrader runs ``alembic`` from
-    PATH), JUPYTER_PATH finds the grading kernel, and PYTHONPATH holds only
-    the trusted ``workbook`` copy.
+
+def tool_env(root=None, extra=None):
+    """Return the one environment for nbgrader commands on the course ``root``.
+
+    The venv's ``bin/`` comes first on PATH and PYTHONPATH holds only the
+    repository (for ``workbook`` and ``nbgrader_config.py``).
     """
-    root = Path(root or course_root())
     env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["WORKBOOK_COURSE"] = str(root)
-    env["JUPYTER_PATH"] = str(root / "jupyter")
-    env["PYTHONPATH"] = str(REPO)
+    env.update(PATH=venv_path(), WORKBOOK_COURSE=str(Path(root or course_root())), PYTHONPATH=str(REPO))
     env.update(extra or {})
     return env
 
@@ -96,10 +92,7 @@ def configure(c, root=None):
     Called by the repository's ``nbgrader_config.py``.
     """
     root = Path(root or course_root())
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    kernels = str(root / "jupyter")
-    if kernels not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [kernels, os.environ.get("JUPYTER_PATH")]))
+    os.environ["PATH"] = venv_path()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.db_url = db_url(root)
@@ -115,18 +108,16 @@ def _configure_execution(c):
     from nbgrader.preprocessors import (
         AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
     )
-    from workbook.preprocessors import SafeExecute
+    from workbook.preprocessors import TrustedExecute
 
+    # Autograde runs the cells in its own process and the student side of each
+    # check in a sandbox; a student's Validate button keeps nbgrader's Execute
+    # in the notebook's own kernel, which sees their mytensor/.
     c.Autograde.autograde_preprocessors = [
-        SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
-    # Only autograde runs in the limited grading kernel; a student's Validate
-    # button keeps the notebook's own kernel, which sees their mytensor/.
-    c.SafeExecute.kernel_name = KERNEL_NAME
-    c.Execute.timeout = int(os.environ.get("WORKBOOK_CELL_TIMEOUT", CELL_TIMEOUT))
-    c.Execute.interrupt_on_timeout = True
-    c.Execute.raise_on_iopub_timeout = False
+    c.TrustedExecute.timeout = int(os.environ.get("WORKBOOK_CELL_TIMEOUT", CELL_TIMEOUT))
     c.LimitOutput.max_lines = 1000
 
 
@@ -188,7 +179,6 @@ def build(root, notebooks, package, assignment=ASSIGNMENT):
     for notebook in notebooks:
         shutil.copy2(notebook, source / Path(notebook).name)
     shutil.copytree(package, source / PACKAGE, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    install_trusted(root)
     _generate(root, assignment)
     return root
 
@@ -201,28 +191,6 @@ def _check_inputs(notebooks, package):
             f"error: {package} is not the student package (no __init__.py): "
             "run `python -m workbook release` first"
         )
-
-
-def install_trusted(root):
-    """Copy ``workbook`` to ``root/trusted`` and write the grading kernel spec."""
-    trusted = Path(root) / "trusted"
-    if trusted.exists():
-        shutil.rmtree(trusted)
-    shutil.copytree(REPO / "workbook", trusted / "workbook", ignore=shutil.ignore_patterns("__pycache__"))
-    spec_dir = Path(root) / "jupyter" / "kernels" / KERNEL_NAME
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {
-        "argv": [sys.executable, "-P", "-m", "workbook.gradekernel", "-f", "{connection_file}"],
-        "display_name": "mytensor grader (limits, trusted imports)",
-        "language": "python",
-        "env": {
-            "PYTHONPATH": str(trusted),
-            "WORKBOOK_KERNEL_MEMORY_MB": os.environ.get("WORKBOOK_KERNEL_MEMORY_MB", str(KERNEL_MEMORY_MB)),
-            "WORKBOOK_COURSE": "",
-            "WORKBOOK_DB_URL": "",
-        },
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
 
 
 def _generate(root, assignment):

@@ -7,10 +7,19 @@ touches no one else, and ``--jobs N`` runs N of them at once (nbgrader #174).
 The results are merged into the course gradebook one at a time, by this
 process only (no SQLite lock contention), so a parallel run gives the same
 grades as a serial one.
+
+The notebooks run in the grading process; the submitted ``mytensor`` runs
+only in a sandbox (:mod:`workbook.sandbox`). Without one, grading stops and
+says how to get one; ``--no-sandbox`` grades anyway and marks every row
+``UNSANDBOXED``.
 """
 
 import argparse
+import contextlib
+import json
 import os
+import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -23,10 +32,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from workbook import course, integrity, intake, report
+from workbook import course, integrity, intake, report, sandbox
 from workbook.course import ASSIGNMENT, COURSE_ID
 
 STUDENT_TIMEOUT = 1200
+UNSANDBOXED = "UNSANDBOXED: student code ran without the sandbox (--no-sandbox)"
 
 
 @dataclass
@@ -39,21 +49,54 @@ class Result:
     graded: bool = False
 
 
-def run_worker(root, work, args, log, timeout):
-    """Run ``workbook.gradeworker`` on ``work`` in its own process group; kill it all on timeout.
+class Grader:
+    """A ``workbook.gradeworker --serve`` process: it grades one submission after another.
 
-    Returns the exit status, or None after a timeout.
+    nbgrader and torch are imported once per grader instead of once per
+    submission. A grader that overruns a submission's time or dies is killed
+    with its process group and replaced.
     """
-    command = [sys.executable, "-P", "-m", "workbook.gradeworker", str(work), *args]
-    env = course.tool_env(work, {"WORKBOOK_DB_URL": "", "JUPYTER_PATH": str(Path(root) / "jupyter")})
-    with open(log, "a") as out:
-        process = subprocess.Popen(command, cwd=work, env=env, stdout=out, stderr=out, start_new_session=True)
+
+    def __init__(self, log):
+        self.log = log
+        self.process = None
+
+    def _start(self):
+        command = [sys.executable, "-P", "-m", "workbook.gradeworker", "--serve"]
+        env = course.tool_env(None, {"WORKBOOK_DB_URL": ""})
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(
+                command, cwd=course.REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=log, text=True, start_new_session=True,
+            )
+
+    def grade(self, job, timeout):
+        """Send one job; return its exit code, or None when it overran ``timeout`` or the grader died."""
+        if self.process is None:
+            self._start()
         try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            ready = select.select([self.process.stdout], [], [], timeout)[0]
+            line = self.process.stdout.readline() if ready else ""
+            return json.loads(line)["code"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.stop()
             return None
+
+    def stop(self, grace=0):
+        """End the grader: after ``grace`` seconds to finish on its own, kill it and all it started."""
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=grace)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process.stdout.close()
+        self.process = None
 
 
 def prepare(root, base, student, submitted, assignment):
@@ -72,8 +115,8 @@ def prepare(root, base, student, submitted, assignment):
     return work, left_out
 
 
-def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
-    """Autograde one student in a private course and make their feedback.
+def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
+    """Autograde one student in a private course with ``grader`` and make their feedback.
 
     Returns
     -------
@@ -84,17 +127,29 @@ def grade_one(root, base, student, submitted, assignment=ASSIGNMENT, timeout=STU
     work, left_out = prepare(root, base, student, submitted, assignment)
     result = Result(student, [f"left out {name}" for name in left_out], work)
     package = work / "submitted" / student / assignment
-    torch = integrity.torch_uses(package / integrity.PACKAGE) or integrity.torch_probe(package)
+    torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"
-    code = run_worker(root, work, [student, assignment, *torch], log, timeout)
+    job = {"work": str(work), "student": student, "assignment": assignment, "reasons": torch}
+    code = grader.grade(job, timeout)
     if code is None:
         result.flags.append(f"grading stopped after {timeout} s")
-    elif code != 0 or course.CONFIG_ERROR in log.read_text():
+    elif code != 0 or not log.exists() or course.CONFIG_ERROR in log.read_text():
         result.flags.append("nbgrader reported errors")
-    result.flags += [f"ZEROED: {finding}" for finding in torch]
+    result.flags += [f"ZEROED: {finding}" for finding in torch + _findings(work)]
+    if os.environ.get("WORKBOOK_NO_SANDBOX"):
+        result.flags.insert(0, UNSANDBOXED)
     result.flags += [f"REVIEW: {finding}" for finding in integrity.grader_reaches(package / integrity.PACKAGE)]
     result.graded = code == 0 and (work / "autograded" / student / assignment).is_dir()
     return result
+
+
+def _findings(work):
+    """The torch imports the sandboxed worker reported (written by ``gradeworker``)."""
+    try:
+        found = json.loads((Path(work) / "findings.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return [f for f in found if isinstance(f, str)] if isinstance(found, list) else []
 
 
 def zero_submission(work, student, assignment, reasons):
@@ -160,11 +215,19 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
     """
     results = {}
     base = tempfile.mkdtemp(prefix="mytensor-grading-")
+    graders = queue.Queue()
+    for n in range(max(1, jobs)):
+        graders.put(Grader(Path(base) / f"grader-{n}.log"))
+
+    def one(student, folder):
+        grader = graders.get()
+        try:
+            return grade_one(grader, root, base, student, folder, assignment, timeout)
+        finally:
+            graders.put(grader)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            pool.submit(grade_one, root, base, student, folder, assignment, timeout): student
-            for student, folder in sorted(submissions.items())
-        }
+        futures = {pool.submit(one, student, folder): student for student, folder in sorted(submissions.items())}
         bar = tqdm(total=len(futures), desc="grading", unit="submission", file=sys.stderr)
         for future in as_completed(futures):
             result = _result_of(future, futures[future])
@@ -172,6 +235,8 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
             results[result.student] = result
             bar.update(1)
         bar.close()
+    while not graders.empty():
+        graders.get().stop(grace=10)
     shutil.rmtree(base, ignore_errors=True)
     return results
 
@@ -226,16 +291,31 @@ def parse(argv):
     parser.add_argument("--out", type=Path, default=course.REPO / "build" / "grades", help="where grades.csv and report.html go")
     parser.add_argument("--assignment", default=ASSIGNMENT, help="assignment name (default %(default)s)")
     parser.add_argument("--timeout", type=int, default=STUDENT_TIMEOUT, help="seconds allowed per submission")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="grade without the sandbox (rows are marked UNSANDBOXED); only for trusted code")
     args = parser.parse_args(argv)
     if (args.submissions is None) == (not args.exchange):
         parser.error("give either a SUBMISSIONS folder or --exchange (not both)")
     return args
 
 
+def use_sandbox(wanted):
+    """Stop with the fix when no sandbox can start; with ``--no-sandbox``, say so in every row."""
+    if not wanted:
+        os.environ["WORKBOOK_NO_SANDBOX"] = "1"
+        return
+    os.environ.pop("WORKBOOK_NO_SANDBOX", None)
+    try:
+        sandbox.prepare()
+    except sandbox.SandboxUnavailable as error:
+        raise SystemExit(f"error: student code cannot be sandboxed here: {error}") from None
+
+
 def main(argv=None):
     """Grade every submission; write grades.csv, nbgrader_grades.csv and report.html."""
     args = parse(argv)
     root = args.course.resolve()
+    use_sandbox(not args.no_sandbox)
     ensure_course(root, args.assignment)
     if args.exchange:
         folders, problems, notes = from_exchange(root, args.assignment)
@@ -245,7 +325,7 @@ def main(argv=None):
     for student, extra in notes.items():
         results[student].flags[:0] = extra
     args.out.mkdir(parents=True, exist_ok=True)
-    course.nbgrader(root, "export", "--to", str(args.out / "nbgrader_grades.csv"))
+    report.export_nbgrader_csv(root, args.out / "nbgrader_grades.csv")
     table = report.collect(root, args.assignment, results)
     report.write_csv(table, args.out / "grades.csv")
     report.write_html(table, problems, args.out / "report.html")

@@ -1,100 +1,181 @@
-"""The kernel that runs a submission's notebooks while grading.
+"""Run a released notebook's cells in the grading process, with student code kept out.
 
-Started by the kernel spec ``mytensor-grader`` as ``python -P -m
-workbook.gradekernel -f CONNECTION_FILE`` with PYTHONPATH holding only the
-trusted copy of ``workbook``. Before any student code runs it:
-
-* sets resource limits: memory (``WORKBOOK_KERNEL_MEMORY_MB``), file size,
-  CPU time, no core dumps;
-* imports ``workbook.checks`` and numpy from trusted places;
-* puts the submission folder (the kernel's working folder) LAST on
-  ``sys.path``, so ``import mytensor`` finds the submission's package while a
-  submitted ``workbook/``, ``numpy/`` or ``torch/`` shadows nothing;
-* caps the output of one cell, so a print flood ends in an error.
+Grading needs no Jupyter kernel: the cells of a *released* notebook are
+trusted code (checks, hidden tests, torch). They run here, one fresh namespace
+per notebook, so torch and the checks are imported once per submission rather
+than once per notebook. ``mytensor`` in that namespace is a
+:class:`StudentModule`: it holds none of the student's code. Every check sends
+its student side to the submission's sandboxed worker
+(:func:`workbook.sandbox.using`), and a direct use such as
+``mytensor.linspace(0, 1, 5)`` or ``help(mytensor.linspace)`` goes there too and
+returns plain data.
 """
 
-import os
-import resource
+import ast
+import builtins
+import contextlib
+import io
+import linecache
 import sys
+import time
+import traceback
+import types
+
+from nbformat.v4 import new_output
+
+from workbook import sandbox
 
 OUTPUT_LIMIT = 200_000
-FILE_SIZE_LIMIT = 64 * 2**20
-CPU_SECONDS = 900
+PACKAGE = "mytensor"
 
 
-class OutputLimitExceeded(RuntimeError):
-    """A cell printed more than the grader keeps."""
+class StudentModule(types.ModuleType):
+    """Stands for the submitted ``mytensor`` in the grading process; it runs nothing here."""
 
-
-def apply_limits(memory_mb):
-    """Limit this process: data memory, file size, CPU seconds, core dumps."""
-    limits = [
-        (resource.RLIMIT_DATA, memory_mb * 2**20),
-        (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT),
-        (resource.RLIMIT_CPU, CPU_SECONDS),
-        (resource.RLIMIT_CORE, 0),
-    ]
-    for kind, value in limits:
-        soft, hard = resource.getrlimit(kind)
-        cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(kind, (cap, hard))
-
-
-def submission_last():
-    """Drop every path holding a ``mytensor`` and append the working folder."""
-    here = os.getcwd()
-
-    def holds_package(path):
-        base = path or "."
-        return os.path.exists(os.path.join(base, "mytensor")) or os.path.exists(os.path.join(base, "mytensor.py"))
-
-    sys.path[:] = [p for p in sys.path if p and not holds_package(p)]
-    sys.path.append(here)
-
-
-class CappedStream:
-    """A text stream that raises once a cell has written ``limit`` characters."""
-
-    def __init__(self, stream, limit=OUTPUT_LIMIT):
-        self._stream = stream
-        self._limit = limit
-        self.written = 0
-
-    def write(self, text):
-        self.written += len(text)
-        if self.written > self._limit:
-            if self.written - len(text) <= self._limit:
-                self._stream.write(f"\n... output cut: more than {self._limit} characters in one cell\n")
-            raise OutputLimitExceeded(f"more than {self._limit} characters of output in one cell")
-        return self._stream.write(text)
-
-    def reset(self, *args):
-        self.written = 0
+    def __init__(self, worker):
+        super().__init__(PACKAGE, "the submitted mytensor (it runs in the sandbox while grading)")
+        self._worker = worker
 
     def __getattr__(self, name):
-        return getattr(self._stream, name)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        found = self._worker.run(lambda m: _describe(m, name))
+        if getattr(found, "type_name", None):
+            raise AttributeError(f"module 'mytensor' has no attribute {name!r} (in the sandbox: {found!r})")
+        is_callable, doc = found
+        return _remote_function(self._worker, name, doc) if is_callable else StudentAttribute(name)
 
 
-def _cap_output(shell):
-    streams = [CappedStream(sys.stdout), CappedStream(sys.stderr)]
-    sys.stdout, sys.stderr = streams
-    for stream in streams:
-        shell.events.register("pre_run_cell", stream.reset)
+def _describe(m, name):
+    value = getattr(m, name)
+    doc = getattr(value, "__doc__", None)
+    return callable(value), doc if isinstance(doc, str) else None
 
 
-def main():
-    """Limit the process, import the trusted modules, then start the kernel."""
-    apply_limits(int(os.environ.get("WORKBOOK_KERNEL_MEMORY_MB") or 2048))
-    import numpy  # noqa: F401  (trusted copies first)
-    import workbook.checks  # noqa: F401
-    from ipykernel.kernelapp import IPKernelApp
+class StudentAttribute:
+    """A non-callable attribute of the submitted package (a dtype, say), named, not copied."""
 
-    submission_last()
-    app = IPKernelApp.instance()
-    app.initialize(sys.argv[1:])
-    _cap_output(app.shell)
-    app.start()
+    def __init__(self, name):
+        self._student_attribute = name
+
+    def __repr__(self):
+        return f"mytensor.{self._student_attribute}"
 
 
-if __name__ == "__main__":
-    main()
+def _remote_function(worker, name, doc):
+    def call(*args, **kwargs):
+        result = worker.run(lambda m: getattr(m, name)(*args, **kwargs))
+        if getattr(result, "type_name", None) and hasattr(result, "message"):
+            raise _exception(result.type_name, result.message)
+        return result
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__, call.__module__ = doc, PACKAGE
+    return call
+
+
+def _exception(type_name, message):
+    kind = getattr(builtins, type_name, None)
+    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+        kind = type(type_name, (Exception,), {"__module__": "builtins"})
+    return kind(message)
+
+
+class _Shell:
+    """What ``get_ipython()`` gives the cells: line magics of the notebooks are not needed here."""
+
+    def run_line_magic(self, name, line, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, name, line, cell, *args, **kwargs):
+        raise NotImplementedError(f"%%{name} does not run while grading")
+
+
+class CappedText(io.StringIO):
+    """Text output that stops growing after ``OUTPUT_LIMIT`` characters."""
+
+    def write(self, text):
+        room = OUTPUT_LIMIT - self.tell()
+        if room > 0:
+            super().write(text[:room] if len(text) <= room else text[:room] + "\n... output cut\n")
+        return len(text)
+
+
+class Runner:
+    """Runs the cells of one notebook in one namespace; each cell becomes nbformat outputs."""
+
+    def __init__(self, worker, cell_timeout):
+        self.worker = worker
+        self.cell_timeout = cell_timeout
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins, "get_ipython": _Shell}
+        self.count = 0
+
+    def run_cell(self, source):
+        """Run one cell's source; return ``(outputs, execution_count)``."""
+        self.count += 1
+        self.worker.deadline = time.monotonic() + self.cell_timeout
+        out, err, result, error = CappedText(), CappedText(), None, None
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                result = self._execute(source)
+            except BaseException as caught:  # a failing cell is recorded, as a kernel would
+                error = caught
+        _close_figures()
+        return _outputs(out.getvalue(), err.getvalue(), result, error, self.count), self.count
+
+    def _execute(self, source):
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        text = TransformerManager().transform_cell(source)
+        # As in IPython, the cell's text goes to linecache: inspect.getsource then
+        # works, so failure messages show the call and Hypothesis derandomizes
+        # from the function's source, drawing the same examples as a kernel.
+        name = f"<cell-{id(self)}-{self.count}>"
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        tree = ast.parse(text, name)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, name, "exec"), self.namespace)
+        if last is not None:
+            return eval(compile(ast.Expression(last.value), name, "eval"), self.namespace)
+        return None
+
+
+def _close_figures():
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
+def _outputs(out, err, result, error, count):
+    outputs = [new_output("stream", name=name, text=text) for name, text in (("stdout", out), ("stderr", err)) if text]
+    if result is not None:
+        text = repr(result)
+        outputs.append(new_output("execute_result", data={"text/plain": text[:OUTPUT_LIMIT]}, execution_count=count))
+    if error is not None:
+        outputs.append(_error_output(error))
+    return outputs
+
+
+def _error_output(error):
+    render = getattr(error, "_render_traceback_", None)
+    lines = render() if callable(render) else traceback.format_exception(error)
+    return new_output("error", ename=type(error).__name__, evalue=str(error), traceback=lines)
+
+
+@contextlib.contextmanager
+def session(package, cell_timeout):
+    """Inside: ``import mytensor`` gives a :class:`StudentModule` and checks use the sandbox."""
+    worker = sandbox.worker_for(package)
+    saved = sys.modules.get(PACKAGE)
+    sys.modules[PACKAGE] = StudentModule(worker)
+    try:
+        with sandbox.using(worker):
+            yield Runner(worker, cell_timeout)
+    finally:
+        worker.deadline = None
+        if not sandbox.reuse_workers:
+            worker.stop()
+        if saved is None:
+            sys.modules.pop(PACKAGE, None)
+        else:
+            sys.modules[PACKAGE] = saved

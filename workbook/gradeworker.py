@@ -1,14 +1,27 @@
-"""One student's autograde and feedback, in one process (started by ``workbook grade``).
+"""Autograde and feedback for submissions, in a long-lived trusted process (started by ``workbook grade``).
 
-``python -m workbook.gradeworker WORK STUDENT ASSIGNMENT [REASON ...]`` runs
-nbgrader's autograde then generate_feedback on the private course ``WORK``
-with the repository's ``nbgrader_config.py``. Each REASON zeroes the
-submission (a manual score of 0 on every graded cell) before the feedback is
-made. Exit status: 0 when both steps succeeded, 3 when autograde failed.
+``python -m workbook.gradeworker --serve`` reads one job a line on stdin,
+``{"work": WORK, "student": ..., "assignment": ..., "reasons": [...]}``, grades
+it and answers ``{"code": N}`` on stdout. ``python -m workbook.gradeworker
+WORK STUDENT ASSIGNMENT [REASON ...]`` grades one submission and exits.
+
+A job runs nbgrader's autograde then generate_feedback on the private course
+``WORK`` with the repository's ``nbgrader_config.py``. The notebooks run in
+this process (:class:`workbook.preprocessors.TrustedExecute`), so nbgrader and
+torch are imported once per process, not once per notebook or submission; the
+submission's code runs in its own sandboxed worker, stopped when the job ends.
+Each REASON, and each torch import the worker saw, zeroes the submission (a
+manual score of 0 on every graded cell) before the feedback is made; the
+findings go to ``WORK/findings.json`` and the log to ``WORK/grading.log``.
+Exit code of a job: 0 when both steps succeeded, 3 when autograde failed,
+4 when the feedback failed.
 """
 
+import contextlib
+import json
 import os
 import sys
+from pathlib import Path
 
 
 def load_config(work):
@@ -22,25 +35,66 @@ def load_config(work):
     return PyFileConfigLoader("nbgrader_config.py", path=str(course.REPO)).load_config()
 
 
-def main(argv=None):
-    """Autograde, zero when told, generate feedback."""
+def torch_findings(package):
+    """What the submission's worker saw it try to import from torch."""
+    from workbook import sandbox, sandboxworker
+
+    attempts = sandbox.worker_for(package).run(sandboxworker.torch_attempts)
+    names = attempts if isinstance(attempts, list) and all(isinstance(a, str) for a in attempts) else []
+    return [f"importing mytensor imports {name}" for name in names]
+
+
+def grade(work, student, assignment, reasons):
+    """Autograde, zero when told or when torch was imported, generate feedback; return the code."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from workbook import grade
+    from workbook import grade as grading
+    from workbook import sandbox
 
-    work, student, assignment, *reasons = argv if argv is not None else sys.argv[1:]
+    sandbox.reuse_workers = True
     config = load_config(work)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-    graded = api.autograde(assignment, student, force=True, create=True)
-    print(graded.get("log", ""), graded.get("error", ""), sep="\n")
+    try:
+        graded = api.autograde(assignment, student, force=True, create=True)
+        print(graded.get("log", ""), graded.get("error", ""), sep="\n")
+        found = torch_findings(Path(work) / "autograded" / student / assignment / "mytensor")
+    finally:
+        sandbox.stop_all()
+    Path(work, "findings.json").write_text(json.dumps(found))
     if not graded["success"]:
         return 3
-    if reasons:
-        grade.zero_submission(work, student, assignment, reasons)
+    if reasons or found:
+        grading.zero_submission(work, student, assignment, list(reasons) + found)
     feedback = api.generate_feedback(assignment, student, force=True)
     print(feedback.get("log", ""), feedback.get("error", ""), sep="\n")
     return 0 if feedback["success"] else 4
+
+
+def serve(requests=sys.stdin, replies=sys.stdout):
+    """Grade one job per line of ``requests`` until it closes; answer each on ``replies``."""
+    for line in requests:
+        job = json.loads(line)
+        with open(Path(job["work"]) / "grading.log", "a") as log, contextlib.redirect_stdout(log):
+            try:
+                code = grade(job["work"], job["student"], job["assignment"], job["reasons"])
+            except Exception as error:  # reported for this student; the next job still runs
+                print(f"grading failed: {type(error).__name__}: {error}")
+                code = 5
+        replies.write(json.dumps({"code": code}) + "\n")
+        replies.flush()
+    return 0
+
+
+def main(argv=None):
+    """Serve jobs (``--serve``) or grade the one submission named on the command line."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--serve"]:
+        replies = os.fdopen(os.dup(1), "w")
+        os.dup2(2, 1)  # stray prints go to the log, never into the replies
+        return serve(sys.stdin, replies)
+    work, student, assignment, *reasons = argv
+    return grade(work, student, assignment, reasons)
 
 
 if __name__ == "__main__":

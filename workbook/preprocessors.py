@@ -1,58 +1,32 @@
 """nbgrader preprocessors for grading the workbook (named in ``course.configure``).
 
-* :class:`SafeExecute` runs a notebook like nbgrader's ``Execute``, but a
-  kernel that dies (``os._exit``, a segfault, the memory limit) or stops
-  answering fails the rest of that notebook instead of the whole submission.
+* :class:`TrustedExecute` runs a released notebook in the grading process
+  (:mod:`workbook.gradekernel`), with the student side of every check in the
+  submission's sandbox; it replaces nbgrader's ``Execute`` for autograde.
 * :class:`HideHiddenTests` removes the code of hidden tests from feedback and
   shortens test tracebacks to the error message, which stays.
 """
 
 import re
+from pathlib import Path
 
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer, Unicode
 
-TIMEOUT_NAME = "CellTimeoutError"
+class TrustedExecute(NbGraderPreprocessor):
+    """Run every code cell here; student code runs only in the sandbox, through the checks."""
 
+    timeout = Integer(30, help="seconds of sandbox time per cell").tag(config=True)
 
-def _error_output(name, message):
-    return NotebookNode(output_type="error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+    def preprocess(self, nb, resources):
+        from workbook import gradekernel
 
-
-class SafeExecute(Execute):
-    """Execute a notebook; after a dead or unresponsive kernel, fail the remaining cells."""
-
-    def preprocess(self, nb, resources=None, km=None):
-        self._stopped = None
-        self._timeouts = 0
-        return super().preprocess(nb, resources, km)
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code":
-            return cell, resources
-        if self._stopped:
-            cell.outputs = [_error_output("KernelStopped", self._stopped)]
-            return cell, resources
-        try:
-            return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError:
-            self._stopped = "the kernel died earlier in this notebook (crash, os._exit or memory limit)"
-            cell.outputs.append(_error_output("DeadKernelError", "the kernel died while running this cell"))
-        except CellTimeoutError as error:
-            cell.outputs.append(_error_output(TIMEOUT_NAME, str(error).splitlines()[0]))
-            self._count_timeout(TIMEOUT_NAME)
-        return cell, resources
-
-    def on_cell_executed(self, **kwargs):
-        super().on_cell_executed(**kwargs)
-        self._count_timeout(kwargs["execute_reply"]["content"].get("ename"))
-
-    def _count_timeout(self, name):
-        self._timeouts = self._timeouts + 1 if name == TIMEOUT_NAME else 0
-        if self._timeouts >= 2:
-            self._stopped = "the kernel stopped answering after two cells timed out"
+        package = Path(resources["metadata"]["path"]) / gradekernel.PACKAGE
+        with gradekernel.session(package, self.timeout) as runner:
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = runner.run_cell(cell.source)
+        return nb, resources
 
 
 class HideHiddenTests(NbGraderPreprocessor):

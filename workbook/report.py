@@ -60,6 +60,15 @@ def _row(table, student, submission, flags):
     return row
 
 
+def export_nbgrader_csv(root, path):
+    """nbgrader's own grades export (what ``nbgrader export`` writes), in this process."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(db_url(root), COURSE_ID) as gb:
+        CsvExportPlugin(to=str(path)).export(gb)
+
+
 def write_csv(table, path):
     """One row per student: id, total, max, each section's score, flags."""
     with open(path, "w", newline="") as out:

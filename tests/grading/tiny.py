@@ -2,7 +2,8 @@
 
 It has the workbook's shape: notebooks at the top, ``mytensor/`` beside them,
 graded test cells named ``task-N-M`` with visible and hidden tests that call
-``workbook.checks``. Hostile submissions replace parts of the reference.
+``workbook.checks.expect_same`` (torch's side is the plain number the
+function should give). Hostile submissions replace parts of the reference.
 """
 
 import zipfile
@@ -29,15 +30,19 @@ TASKS = {"x1_double": [("task-1-1", 2, "double"), ("task-1-2", 1, "double")], "x
 
 
 def _test_cell(grade_id, points, function):
+    factor = 2 if function == "double" else 3
+    task = "Task " + grade_id[len("task-"):].replace("-", ".")
     source = (
-        "from workbook.checks import CheckFailed\n"
-        "import mytensor\n"
-        f"assert mytensor.{function}(2) == {'4' if function == 'double' else '6'}\n"
+        "from workbook.checks import expect_same\n"
+        "import mytensor\n\n"
+        "def check(value):\n"
+        f"    expect_same(lambda m: m.{function}(value) if m.__name__ == 'mytensor' else {factor} * value,\n"
+        f"                task='{task}', file='mytensor/ops.py')\n\n"
+        "check(2)\n"
         "### BEGIN HIDDEN TESTS\n"
         f"{HIDDEN_MARKER} = [1, 5, 7]\n"
         f"for value in {HIDDEN_MARKER}:\n"
-        f"    if mytensor.{function}(value) != {2 if function == 'double' else 3} * value:\n"
-        f"        raise CheckFailed('{grade_id}: wrong result for ' + str(value))\n"
+        "    check(value)\n"
         "### END HIDDEN TESTS"
     )
     meta = {"grade": True, "solution": False, "locked": True, "points": points,
@@ -45,12 +50,17 @@ def _test_cell(grade_id, points, function):
     return new_code_cell(source, metadata={"nbgrader": meta})
 
 
+REPORT = (
+    "import sys, workbook\n"
+    "from workbook.checks import run_both\n"
+    "print('MYTENSOR', run_both(lambda m: m.__file__)[1])\n"
+    "print('WORKBOOK', workbook.__file__)"
+)
+
+
 def notebook(name):
-    """A source notebook: a path report cell, then the graded test cells."""
-    report = new_code_cell(
-        "import mytensor, workbook, sys\nprint('MYTENSOR', mytensor.__file__)\nprint('WORKBOOK', workbook.__file__)"
-    )
-    cells = [new_markdown_cell(f"# {name}"), report]
+    """A source notebook: a cell that reports where the code runs, then the graded test cells."""
+    cells = [new_markdown_cell(f"# {name}"), new_code_cell(REPORT)]
     cells += [_test_cell(*task) for task in TASKS[name]]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

