@@ -10,7 +10,7 @@ import operator
 import numpy as np
 
 from . import _layout, autograd, broadcasting, inplace
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 _C_TYPES = {"int16": "int16_t", "int32": "int32_t", "int64": "int64_t"}
 
@@ -30,7 +30,7 @@ def _items(index):
 def _slice_bounds(size, item):
     """torch's (start, length, step) of ``item`` on a dimension of ``size``."""
     # Task 2.1: the layout of a basic-indexing view
-    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: _slice_bounds; see notebooks/x2_slicing.ipynb)")
 
 
 def index_layout(shape, strides, offset, index):
@@ -73,13 +73,13 @@ def index_layout(shape, strides, offset, index):
     IndexError: index 5 is out of bounds for dimension 0 with size 3
     """
     # Task 2.1: the layout of a basic-indexing view
-    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: index_layout; see notebooks/x2_slicing.ipynb)")
 
 
 def _position(i, size, dim):
     """The non-negative position of index ``i`` in a dimension of ``size``."""
     # Task 2.1: the layout of a basic-indexing view
-    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: _position; see notebooks/x2_slicing.ipynb)")
 
 
 def _is_full(item, size):
@@ -229,7 +229,7 @@ def setitem(self, index, value):
     tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(value, "requires_grad", False))
     old = inplace.history_input(self) if tracked else None
     # Task 2.2: write a scalar or a tensor through a view
-    raise NotImplementedError("Task 2.2: write a scalar or a tensor through a view (see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.2: write a scalar or a tensor through a view (replace this raise in mytensor/indexing.py: setitem; see notebooks/x2_slicing.ipynb)")
     if tracked:
         _record_copy(self, old, value, index)
 

@@ -9,7 +9,7 @@ broadcasting and its dtype must be castable to ``self.dtype``.
 import numpy as np
 
 from . import autograd, broadcasting, ops, promotion
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 # The attributes that carry a tensor's autograd history (see autograd.record).
 _HISTORY = ("_requires_grad", "grad_fn", "_graph_inputs")
@@ -105,7 +105,7 @@ def adopt_history(t, result):
 def _update(self, other, op):
     """``self = op(self, other)`` in place, with torch's checks; returns self."""
     # Task 5.1: the in-place update (checks, cast, write through storage, same object)
-    raise NotImplementedError("Task 5.1: the in-place update (checks, cast, write through storage, same object) (see notebooks/x5_memory.ipynb)")
+    raise NotImplementedError("Task 5.1: the in-place update (checks, cast, write through storage, same object) (replace this raise in mytensor/inplace.py: _update; see notebooks/x5_memory.ipynb)")
 
 
 def add_(self, other):
@@ -292,4 +292,4 @@ def copy_(self, src):
     [[2, 1, 3], [2, 1, 3]]
     """
     # Task 5.2: broadcast and cast the source into self
-    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (see notebooks/x5_memory.ipynb)")
+    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (replace this raise in mytensor/inplace.py: copy_; see notebooks/x5_memory.ipynb)")

@@ -7,7 +7,7 @@ bytes, mytensor in elements, and the conversion is just that change of unit.
 import numpy as np
 
 from . import _dtypes, autograd
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 
 def numpy(self):
@@ -34,7 +34,7 @@ def numpy(self):
             "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
         )
     # Task 6.1: an ndarray over the same memory (element strides -> byte strides)
-    raise NotImplementedError("Task 6.1: an ndarray over the same memory (element strides -> byte strides) (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.1: an ndarray over the same memory (element strides -> byte strides) (replace this raise in mytensor/interop.py: numpy; see notebooks/x6_conversion.ipynb)")
 
 
 def _check_numpy(array):
@@ -94,7 +94,7 @@ def from_numpy(array):
     _check_numpy(array)
     dtype = _dtypes.from_numpy_type(array.dtype)
     # Task 6.2: share the memory (byte strides -> element strides)
-    raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (replace this raise in mytensor/interop.py: from_numpy; see notebooks/x6_conversion.ipynb)")
 
 
 def item(self):
@@ -116,7 +116,7 @@ def item(self):
     RuntimeError: a Tensor with 2 elements cannot be converted to Scalar
     """
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: item; see notebooks/x6_conversion.ipynb)")
 
 
 def float_scalar(self):
@@ -129,13 +129,13 @@ def float_scalar(self):
     (3.0, -3)
     """
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: float_scalar; see notebooks/x6_conversion.ipynb)")
 
 
 def int_scalar(self):
     """``int(t)`` for a tensor of one element; a float is truncated."""
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: int_scalar; see notebooks/x6_conversion.ipynb)")
 
 
 def bool_scalar(self):

@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from . import _layout, autograd, promotion, tensor
+from . import _layout, _tensor, autograd, promotion
 
 
 def _check_inputs(tensors):
     """torch's type checks on the argument of ``cat``; returns the tensors as a tuple."""
-    if isinstance(tensors, tensor.Tensor):
+    if isinstance(tensors, _tensor.Tensor):
         raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = tuple(tensors)
     for i, t in enumerate(tensors):
-        if not isinstance(t, tensor.Tensor):
+        if not isinstance(t, _tensor.Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     if not tensors:
         raise ValueError("mytensor.cat(): expected a non-empty list of Tensors")
@@ -63,7 +63,7 @@ def cat(tensors, dim=0):
     tensor([1.0000, 2.0000, 0.5000])
     """
     # Task 3.4: cat (torch's checks, promotion, one numpy concatenate)
-    raise NotImplementedError("Task 3.4: cat (torch's checks, promotion, one numpy concatenate) (see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.4: cat (torch's checks, promotion, one numpy concatenate) (replace this raise in mytensor/joining.py: cat; see notebooks/x3_operations.ipynb)")
     return autograd.record(out, "CatBackward0", tuple(tensors), lambda g: _cat_grads(g, tensors, dim))
 
 

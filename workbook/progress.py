@@ -81,6 +81,36 @@ def _task_of(grade_id, notebook):
     return grade_id, int(section.group(1)) if section else 0
 
 
+def side_by_side_cells(path):
+    """The sources of the cells a student runs with mytensor alone: setup and side-by-side ("twin") cells."""
+    cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
+    return [cell_source(c) for c in cells if c.get("cell_type") == "code" and _role(c) in ("setup", "twin")]
+
+
+def run_side_by_side(notebook_path, package_parent_dir, timeout=30):
+    """Run a notebook's setup and side-by-side cells in order against one copy of mytensor.
+
+    Returns
+    -------
+    str or None
+        The first failing cell and its error, or None when every cell ran.
+    """
+    path = Path(notebook_path).resolve()
+    with use_package(package_parent_dir) as module:
+        if isinstance(module, Exception):
+            return f"`import {PACKAGE}` failed: {module}"
+        return _in_folder(path.parent, _run_twins, path, timeout)
+
+
+def _run_twins(path, timeout):
+    namespace = {"__name__": "__main__"}
+    for number, source in enumerate(side_by_side_cells(path), 1):
+        error, _ = run_source(source, namespace, f"<{path.name} cell {number}>", timeout)
+        if error is not None:
+            return f"{path.name}, side-by-side cell {number}:\n{source}\n-> {describe(error)[1]}"
+    return None
+
+
 def read_notebook(path):
     """Return ``(setup sources, graded cells)`` of a notebook file."""
     cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
@@ -166,7 +196,25 @@ def run_source(source, namespace, label, timeout=30):
 def _is_stub(error):
     if isinstance(error, NotImplementedError):
         return True
-    return type(error).__name__ == "CheckFailed" and "NotImplementedError: Task " in str(error)
+    text = str(error)
+    return type(error).__name__ == "CheckFailed" and ("NotImplementedError: Task " in text or "is not started yet" in text)
+
+
+STUB = re.compile(r"(Task \d+\.\d+): .*?\(replace this raise in (\S+: \w+);")
+
+
+def not_started_words(text):
+    """The plain sentence for a stub's message, or None if ``text`` holds no stub message.
+
+    ``Task 6.1: ... (replace this raise in mytensor/interop.py: numpy; see ...)``
+    becomes ``Task 6.1 is not started yet: replace the `raise NotImplementedError`
+    in mytensor/interop.py: numpy``.
+    """
+    found = STUB.search(text)
+    if found is None:
+        said = [line.strip() for line in text.splitlines() if "is not started yet" in line]
+        return said[0] if said else None
+    return f"{found.group(1)} is not started yet: replace the `raise NotImplementedError` in {found.group(2)}"
 
 
 def describe(error, stderr=""):
@@ -175,11 +223,11 @@ def describe(error, stderr=""):
         if stderr.strip():
             return "failed", f"the test wrote to stderr, which nbgrader counts as a failure:\n{stderr.strip()}"
         return "passed", ""
-    if isinstance(error, NotImplementedError):
-        return "not started", f"NotImplementedError: {error}"
-    status = "not started" if _is_stub(error) else "failed"
+    if _is_stub(error):
+        return "not started", not_started_words(str(error)) or f"NotImplementedError: {error}"
     if type(error).__name__ == "CheckFailed":
-        return status, str(error)
+        return "failed", str(error)
+    status = "failed"
     frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next if error.__traceback__ else None)
     return status, "".join(frames).rstrip()
 
@@ -287,6 +335,26 @@ def report(results, notebooks_dir):
         lines.append(f"\nFirst {'failure' if first.status == 'failed' else 'task not started'}: Task {first.task} ({where}, test {first.grade_id})\n")
         lines.append(first.message)
     return "\n".join(lines)
+
+
+def show_section(section, notebooks_dir=".", package=None):
+    """Print the task table of one section for the ``mytensor`` a notebook imports.
+
+    This is the table of ``make check --section k``; each notebook's last
+    cell calls it.
+
+    Parameters
+    ----------
+    section : int
+    notebooks_dir : path
+        The folder of the notebooks (the kernel's working directory).
+    package : path, optional
+        The folder holding ``mytensor/``; by default the one ``import mytensor`` finds.
+    """
+    if package is None:
+        package = Path(importlib.import_module(PACKAGE).__file__).resolve().parent.parent
+    paths = sorted(Path(notebooks_dir).glob(f"x{section}_*.ipynb"))
+    print(report(run_graded_cells(paths, package), notebooks_dir))
 
 
 def main(argv=None):

@@ -10,7 +10,8 @@ What it writes:
 
 * ``mytensor/``: every file of ``solutions/mytensor``. In ``.py`` files each
   region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
-  ``raise NotImplementedError("Task N.M: <what> (see notebooks/xN_<topic>.ipynb)")``,
+  ``raise NotImplementedError("Task N.M: <what> (replace this raise in mytensor/<file>.py: <function>;
+  see notebooks/xN_<topic>.ipynb)")``,
   indented like the marker; the ``# Task N.M: <what>`` comment line directly
   above the region, the signature and the docstring stay.
 * ``notebooks/``: the student notebooks made by ``nbgrader generate_assignment``
@@ -67,6 +68,22 @@ class Region:
     task: str
     what: str
     indent: str
+    function: str
+
+
+def task_key(task):
+    """``(section, number)`` of a task id such as ``"7.2"``, for ordering tasks."""
+    section, number = str(task).split(".")
+    return int(section), int(number)
+
+
+def _enclosing_function(lines, index, indent):
+    """The name of the function whose body holds ``lines[index]``, or ``"?"``."""
+    for line in reversed(lines[:index]):
+        found = re.match(r"^(\s*)def (\w+)\(", line)
+        if found and len(found.group(1)) < len(indent):
+            return found.group(2)
+    return "?"
 
 
 def _where(path, number):
@@ -94,7 +111,8 @@ def _region_start(lines, index, path):
             "directly above it, indented like the marker"
         )
     section, minor, what = int(task.group(2)), task.group(3), task.group(4)
-    return Region(index + 1, 0, section, f"{section}.{minor}", what, indent)
+    function = _enclosing_function(lines, index, indent)
+    return Region(index + 1, 0, section, f"{section}.{minor}", what, indent, function)
 
 
 def find_regions(text, path):
@@ -148,13 +166,22 @@ def notebook_names(solutions):
     return names
 
 
+def _student_path(path):
+    """``mytensor/<file>.py`` for a path of the reference library (the part from ``mytensor`` on)."""
+    parts = Path(path).parts
+    start = max((i for i, part in enumerate(parts) if part == "mytensor"), default=0)
+    return Path(*parts[start:]).as_posix()
+
+
 def _stub_call(region, notebooks, path):
     if region.section not in notebooks:
         raise ReleaseError(
             f"{_where(path, region.begin)}: Task {region.task} belongs to section {region.section}, "
             f"but there is no notebook solutions/x{region.section}_<topic>.ipynb"
         )
-    message = f"Task {region.task}: {region.what} (see notebooks/{notebooks[region.section]})"
+    where = f"{_student_path(path)}: {region.function}"
+    message = (f"Task {region.task}: {region.what} "
+               f"(replace this raise in {where}; see notebooks/{notebooks[region.section]})")
     return f"raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"
 
 
@@ -176,7 +203,13 @@ def _clear_with_nbgrader(text):
     return cell.source
 
 
-def stub_source(text, path, notebooks, keep_sections=0):
+def _is_kept(region, keep_sections, done_through):
+    if done_through is not None:
+        return task_key(region.task) <= task_key(done_through)
+    return region.section <= keep_sections
+
+
+def stub_source(text, path, notebooks, keep_sections=0, done_through=None):
     """Return ``text`` with its solution regions turned into task stubs.
 
     Parameters
@@ -190,21 +223,28 @@ def stub_source(text, path, notebooks, keep_sections=0):
     keep_sections : int
         Regions of sections ``1..keep_sections`` keep their reference body
         (used to build "finished up to section k" packages in tests).
+    done_through : str, optional
+        A task id such as ``"3.2"``: regions of that task and every earlier
+        one keep their reference body (overrides ``keep_sections``).
 
     Returns
     -------
     str
     """
     regions = find_regions(text, path)
-    kept = [r for r in regions if r.section <= keep_sections]
-    stubbed = [r for r in regions if r.section > keep_sections]
+    kept = [r for r in regions if _is_kept(r, keep_sections, done_through)]
+    stubbed = [r for r in regions if not _is_kept(r, keep_sections, done_through)]
     calls = iter([_stub_call(r, notebooks, path) for r in stubbed])
     cleared = _clear_with_nbgrader(_drop_markers(text, kept)) if stubbed else _drop_markers(text, kept)
     return "\n".join(line.replace(STUB_PLACEHOLDER, next(calls)) if STUB_PLACEHOLDER in line else line for line in cleared.split("\n"))
 
 
-def build_package(solutions, keep_sections=0):
-    """Return ``{relative path: bytes}`` of the student package built from ``solutions/mytensor``."""
+def build_package(solutions, keep_sections=0, done_through=None):
+    """Return ``{relative path: bytes}`` of the student package built from ``solutions/mytensor``.
+
+    ``keep_sections`` and ``done_through`` keep the reference body of early
+    tasks, as in ``stub_source``: a package "finished up to" a point.
+    """
     source = Path(solutions) / "mytensor"
     if not source.is_dir():
         raise ReleaseError(f"{source} does not exist: the reference library must be in solutions/mytensor")
@@ -217,9 +257,17 @@ def build_package(solutions, keep_sections=0):
         data = path.read_bytes()
         if path.suffix == ".py":
             shown = Path("solutions") / relative
-            data = stub_source(data.decode("utf-8"), shown, notebooks, keep_sections).encode("utf-8")
+            data = stub_source(data.decode("utf-8"), shown, notebooks, keep_sections, done_through).encode("utf-8")
         files[relative.as_posix()] = data
     return files
+
+
+def task_ids(solutions):
+    """Every task id of the reference library, in notebook order (``["1.1", "1.2", ...]``)."""
+    found = set()
+    for path in sorted((Path(solutions) / "mytensor").rglob("*.py")):
+        found.update(region.task for region in find_regions(path.read_text("utf-8"), path))
+    return sorted(found, key=task_key)
 
 
 def write_files(files, directory):

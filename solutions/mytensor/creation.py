@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 
 from . import _dtypes, _layout
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 # torch's promotion among the dtypes found in nested data: each dtype here can
 # hold every earlier one, so the promoted dtype is the latest one seen.

@@ -10,7 +10,7 @@ import operator
 import numpy as np
 
 from . import _layout, autograd, broadcasting, inplace
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 _C_TYPES = {"int16": "int16_t", "int32": "int32_t", "int64": "int64_t"}
 

@@ -9,7 +9,7 @@ broadcasting and its dtype must be castable to ``self.dtype``.
 import numpy as np
 
 from . import autograd, broadcasting, ops, promotion
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 # The attributes that carry a tensor's autograd history (see autograd.record).
 _HISTORY = ("_requires_grad", "grad_fn", "_graph_inputs")

@@ -7,7 +7,7 @@ bytes, mytensor in elements, and the conversion is just that change of unit.
 import numpy as np
 
 from . import _dtypes, autograd
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 
 def numpy(self):

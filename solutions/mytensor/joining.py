@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from . import _layout, autograd, promotion, tensor
+from . import _layout, _tensor, autograd, promotion
 
 
 def _check_inputs(tensors):
     """torch's type checks on the argument of ``cat``; returns the tensors as a tuple."""
-    if isinstance(tensors, tensor.Tensor):
+    if isinstance(tensors, _tensor.Tensor):
         raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = tuple(tensors)
     for i, t in enumerate(tensors):
-        if not isinstance(t, tensor.Tensor):
+        if not isinstance(t, _tensor.Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     if not tensors:
         raise ValueError("mytensor.cat(): expected a non-empty list of Tensors")
@@ -73,7 +73,7 @@ def cat(tensors, dim=0):
     _check_shapes(used, dim)
     dtype = promotion.result_type(*tensors)
     arrays = [t._array() for t in used]
-    out = tensor.Tensor._wrap(np.concatenate(arrays, axis=dim, dtype=dtype.numpy_type, casting="unsafe"))
+    out = _tensor.Tensor._wrap(np.concatenate(arrays, axis=dim, dtype=dtype.numpy_type, casting="unsafe"))
     ### END SOLUTION
     return autograd.record(out, "CatBackward0", tuple(tensors), lambda g: _cat_grads(g, tensors, dim))
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import _dtypes, _layout, autograd, tensor
+from . import _dtypes, _layout, _tensor, autograd
 
 
 def _reduced_axes(dim, ndim):
@@ -66,7 +66,7 @@ def sum(t, dim=None, keepdim=False):
     ### BEGIN SOLUTION
     axes = _reduced_axes(dim, len(t._shape))
     dtype = t.dtype if t.dtype.is_floating_point else _dtypes.int64
-    out = tensor.Tensor._wrap(t._array().sum(axis=axes, dtype=dtype.numpy_type, keepdims=keepdim))
+    out = _tensor.Tensor._wrap(t._array().sum(axis=axes, dtype=dtype.numpy_type, keepdims=keepdim))
     ### END SOLUTION
     name = "SumBackward0" if dim is None else "SumBackward1"
     shape = t._shape
@@ -79,7 +79,7 @@ def _sum_grads(g, shape, axes, keepdim):
     ``axes`` are the reduced axes (None for all); without ``keepdim`` they are
     put back as size-1 axes before ``g`` is broadcast to the input's ``shape``.
     """
-    # Task 7.4: local derivative of sum
+    # Task 7.1: local derivative of sum
     ### BEGIN SOLUTION
     if not keepdim:
         g = np.expand_dims(g, tuple(range(len(shape))) if axes is None else axes)
@@ -122,7 +122,7 @@ def mean(t, dim=None, keepdim=False):
     count = _count(t._shape, axes)
     total = t._array().sum(axis=axes, keepdims=keepdim)
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is nan, quietly
-        out = tensor.Tensor._wrap(np.divide(total, count, dtype=total.dtype))
+        out = _tensor.Tensor._wrap(np.divide(total, count, dtype=total.dtype))
     name = "MeanBackward0" if dim is None else "MeanBackward1"
     shape = t._shape
     return autograd.record(out, name, (t,), lambda g: (_sum_grads(g / count, shape, axes, keepdim),))

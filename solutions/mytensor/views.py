@@ -8,7 +8,7 @@ a ``reshape`` that cannot be a view copy the elements.
 import numpy as np
 
 from . import _layout, autograd
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 
 def _shape_arg(shape):
@@ -22,6 +22,18 @@ def _record_reshape(out, t, name):
     old_shape = t._shape
     autograd.record(out, name, (t,), lambda g: (g.reshape(old_shape),))
     return out
+
+
+def _new_strides(t, new_shape):
+    """Strides for ``t``'s elements in ``new_shape``, or None when only a copy can show them.
+
+    A tensor with exactly the row-major strides of its shape
+    can be read in any shape of the same size with that shape's row-major
+    strides, as torch does; every other layout needs ``view_strides`` (Task 1.4).
+    """
+    if t._strides == _layout.contiguous_strides(t._shape):
+        return _layout.contiguous_strides(new_shape)
+    return _layout.view_strides(t._shape, t._strides, new_shape)
 
 
 def view(self, *shape):
@@ -56,7 +68,7 @@ def view(self, *shape):
 dimension spans across two contiguous subspaces). Use .reshape(...) instead.
     """
     new_shape = _layout.infer_size(_shape_arg(shape), self.numel())
-    strides = _layout.view_strides(self._shape, self._strides, new_shape)
+    strides = _new_strides(self, new_shape)
     if strides is None:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one dimension "
@@ -92,7 +104,7 @@ def reshape(self, *shape):
     [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]
     """
     new_shape = _layout.infer_size(_shape_arg(shape), self.numel())
-    strides = _layout.view_strides(self._shape, self._strides, new_shape)
+    strides = _new_strides(self, new_shape)
     if strides is None:
         out = tensor_module.Tensor._wrap(self._array().reshape(new_shape))
         return _record_reshape(out, self, "UnsafeViewBackward0")
