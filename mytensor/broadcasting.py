@@ -74,8 +74,31 @@ index 1 had (3, 2); but expected shape should be broadcastable to [2, 3]
             raise RuntimeError(
                 f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}"
             )
+    return _broadcast_all(shapes)
+
+
+def _broadcast_all(shapes):
+    """Return the shape that every shape of ``shapes`` broadcasts to.
+
+    Parameters
+    ----------
+    shapes : list of tuple of int
+        At least zero shapes; sizes are not negative.
+
+    Returns
+    -------
+    mytensor.Size
+        The common shape: as long as the longest shape; along each axis
+        (counted from the right) the size that is not 1, or 1.
+
+    Raises
+    ------
+    RuntimeError
+        For two sizes that are neither equal nor 1, with torch.broadcast_shapes's
+        message (see ``broadcast_shapes``).
+    """
     # Task 4.1: the broadcast shape of several shapes
-    raise NotImplementedError("Task 4.1: the broadcast shape of several shapes (replace this raise in mytensor/broadcasting.py: broadcast_shapes; see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.1: the broadcast shape of several shapes (replace this raise in mytensor/broadcasting.py: _broadcast_all; see notebooks/x4_broadcasting.ipynb)")
 
 
 def check_expand(shape, sizes, dtype):

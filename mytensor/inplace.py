@@ -103,10 +103,42 @@ def adopt_history(t, result):
 
 
 def _update(self, other, op):
-    """``self = op(self, other)`` in place, with torch's checks; returns self."""
-    # Task 5.1: the in-place update (checks, cast, write through storage, same object)
-    raise NotImplementedError("Task 5.1: the in-place update (checks, cast, write through storage, same object) (replace this raise in mytensor/inplace.py: _update; see notebooks/x5_memory.ipynb)")
+    """``self = op(self, other)`` in place, with torch's checks and autograd history; returns self."""
+    _check_target(self)
+    _check_fits(self, other)
+    tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False))
+    # The op promotes as torch does (true division always gives a float).
+    result = op(history_input(self) if tracked else self, other)
+    _write_result(self, result)
+    if tracked:
+        adopt_history(self, result)
+    return self
 
+
+def _write_result(t, result):
+    """Write the values of ``result`` into ``t``'s own storage, if its dtype allows.
+
+    Parameters
+    ----------
+    t : Tensor
+        The tensor updated in place (any layout, views included).
+    result : Tensor
+        The op's result: of ``t``'s shape, of the promoted dtype.
+
+    Returns
+    -------
+    Tensor
+        ``t`` itself, the same object, now holding the values of ``result``
+        cast to ``t``'s dtype; every tensor that shares ``t``'s storage sees them.
+
+    Raises
+    ------
+    RuntimeError
+        ``result type Float can't be cast to the desired output type Long`` when
+        ``promotion.can_cast`` forbids the cast.
+    """
+    # Task 5.1: the in-place update (cast check, write through the storage, same object)
+    raise NotImplementedError("Task 5.1: the in-place update (cast check, write through the storage, same object) (replace this raise in mytensor/inplace.py: _write_result; see notebooks/x5_memory.ipynb)")
 
 def add_(self, other):
     """Add ``other`` to ``self`` in place and return ``self``.

@@ -26,7 +26,9 @@ by someone; the release refuses to overwrite it, names it and exits 1. Pass
 
 ``--check`` rebuilds in memory and compares with the tree on disk: any missing,
 different or extra file, any nbgrader marker, and any line of a solution region
-or hidden test found in the student tree make it exit 1.
+or hidden test found in the student tree make it exit 1. A non-trivial line of
+a library solution region counts even when provided code repeats it (see
+``answer_lines``): then the answer would be on the student's page.
 """
 
 import argparse
@@ -490,6 +492,32 @@ def secret_lines(root):
     return secret - {line for _, outside in split for line in outside}
 
 
+def _is_answer(line):
+    """A stripped line of a solution region that must not appear in provided code.
+
+    Short lines, block headers (``if x:``), opening brackets, comments,
+    doctest lines and docstring parameter lines (``dtype : mytensor.dtype``)
+    are common to any code, so they do not count.
+    """
+    if len(line) < 22 or line.endswith((":", "(", "[", "{")) or line.startswith(("#", ">>>")):
+        return False
+    return not re.match(r"\*{0,2}\w+ : ", line)
+
+
+def answer_lines(root):
+    """Every line of a library solution region that gives away part of an answer.
+
+    Unlike ``secret_lines``, a line counts even when the reference also has
+    it outside a region: that copy is provided code, so the answer would be
+    on the student's page.
+    """
+    found = set()
+    for path in sorted((Path(root) / "solutions" / "mytensor").rglob("*.py")):
+        inside, _ = _split_regions(path.read_text("utf-8"))
+        found.update(line for line in inside if _is_answer(line))
+    return found
+
+
 def _student_lines(data, relative):
     text = data.decode("utf-8", errors="replace")
     if not relative.endswith(".ipynb"):
@@ -500,7 +528,7 @@ def _student_lines(data, relative):
 
 def leaks(root, student_files):
     """Describe every marker or secret line found in ``student_files`` ({path: bytes})."""
-    secret = secret_lines(root)
+    secret = secret_lines(root) | answer_lines(root)
     problems = []
     for relative, data in sorted(student_files.items()):
         for number, line in enumerate(_student_lines(data, relative), 1):
