@@ -23,6 +23,7 @@ import contextlib
 import importlib
 import inspect
 import math
+import re
 import sys
 import textwrap
 
@@ -274,16 +275,121 @@ def _short(value):
     return text if len(text) < 60 else text[:57] + "..."
 
 
-def _side_by_side(left, right, titles=("torch", "mytensor")):
-    left_lines = left.splitlines() or [""]
-    right_lines = right.splitlines() or [""]
-    width = max(len(titles[0]), *(len(line) for line in left_lines)) + 4
-    rows = [titles[0].ljust(width) + titles[1]]
-    for i in range(max(len(left_lines), len(right_lines))):
-        a = left_lines[i] if i < len(left_lines) else ""
-        b = right_lines[i] if i < len(right_lines) else ""
-        rows.append(a.ljust(width) + b)
+_WIDTH = 92  # characters: fits JupyterLab's output at 1400 px and a wide terminal
+_GAP = 4
+_STUB = re.compile(
+    r"^Task (?P<task>\d+(?:\.\d+)*): (?P<what>.*?)"
+    r"(?: \((?:replace this raise in (?P<where>[^;()]+); )?see (?P<notebook>notebooks/[^()\s]+)\))?$",
+    re.S,
+)
+
+
+def _column_widths(sides, titles, width):
+    """Widths for two columns that fit in ``width``, or None when the sides must be stacked.
+
+    A side of one line (an error message) can wrap inside its column; a side of
+    several lines (a printed tensor) keeps its lines whole.
+    """
+    natural = [max(len(title), *(len(line) for line in lines)) for title, lines in zip(titles, sides)]
+    room = width - _GAP
+    if sum(natural) <= room:
+        return natural
+    wraps = [len(lines) == 1 for lines in sides]
+    if all(wraps):
+        narrow = min(*natural, room // 2)
+        return [narrow, room - narrow] if natural[0] <= natural[1] else [room - narrow, narrow]
+    if any(wraps):
+        fixed = natural[wraps.index(False)]
+        if fixed <= room - 24:
+            return [room - fixed if wrap else fixed for wrap in wraps]
+    return None
+
+
+def _wrapped(lines, width):
+    """``lines`` broken to ``width``, continuation lines indented by two spaces."""
+    out = []
+    for line in lines:
+        out += textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False) or [""]
+    return out
+
+
+def _stacked(sides, titles, width):
+    rows = []
+    for title, lines in zip(titles, sides):
+        rows.append(f"{title}:")
+        rows += ["    " + line for line in _wrapped(lines, width - 4)]
     return "\n".join(rows)
+
+
+def _side_by_side(left, right, titles=("torch", "mytensor"), width=_WIDTH):
+    """Two texts in columns under their titles, or one under the other when columns would not fit.
+
+    Examples
+    --------
+    >>> print(_side_by_side("(4, 1)", "(1, 4)"))
+    torch     mytensor
+    (4, 1)    (1, 4)
+    """
+    sides = [left.splitlines() or [""], right.splitlines() or [""]]
+    widths = _column_widths(sides, titles, width)
+    if widths is None:
+        return _stacked(sides, titles, width)
+    columns = [[title] + _wrapped(lines, w) for title, lines, w in zip(titles, sides, widths)]
+    height = max(len(column) for column in columns)
+    left_column, right_column = (column + [""] * (height - len(column)) for column in columns)
+    return "\n".join((a.ljust(widths[0] + _GAP) + b).rstrip() for a, b in zip(left_column, right_column))
+
+
+def parse_stub_message(message):
+    """The parts of a stub's ``NotImplementedError`` message, or None for any other message.
+
+    Stubs say ``Task 6.1: <what> (see notebooks/x6_conversion.ipynb)``, or with
+    the place to edit, ``Task 6.1: <what> (replace this raise in
+    mytensor/interop.py: numpy; see notebooks/x6_conversion.ipynb)``.
+
+    Examples
+    --------
+    >>> parse_stub_message("Task 6.1: an ndarray (strides) (replace this raise in mytensor/interop.py: numpy; "
+    ...                    "see notebooks/x6_conversion.ipynb)")["where"]
+    'mytensor/interop.py: numpy'
+    >>> parse_stub_message("not implemented") is None
+    True
+    """
+    found = _STUB.match(message.strip())
+    return found.groupdict() if found else None
+
+
+def not_started_text(message, task=None, file=None):
+    """One plain sentence for a stub's message: which task is not started and what to replace.
+
+    ``task`` is the check's task and ``file`` the file its check names; they
+    are used when the stub belongs to that task but does not say where it is.
+    Returns None when ``message`` is not a stub's.
+
+    Examples
+    --------
+    >>> not_started_text("Task 6.1: an ndarray (see notebooks/x6_conversion.ipynb)", "Task 6.1", "mytensor/interop.py")
+    'Task 6.1 is not started yet: replace the `raise NotImplementedError` in mytensor/interop.py'
+    """
+    stub = parse_stub_message(message)
+    if stub is None:
+        return None
+    named = bool(task) and re.fullmatch(r"Task \d+(\.\d+)*", task.strip()) is not None
+    own = not named or task.strip() == f"Task {stub['task']}"
+    where = stub["where"] or (file if named and own else None)
+    action = f"replace the `raise NotImplementedError` in {where}" if where else (
+        f"replace its `raise NotImplementedError` (see {stub['notebook']})" if stub["notebook"]
+        else "replace its `raise NotImplementedError`")
+    if own:
+        return f"Task {stub['task']} is not started yet: {action}"
+    return f"{task} needs Task {stub['task']}, which is not started yet: {action}"
+
+
+def _labelled(label, text, width=10):
+    """``label:`` and ``text`` beside it, later lines of ``text`` lined up under the first."""
+    lines = (text or "").splitlines() or [""]
+    head = f"{label}:".ljust(width)
+    return "\n".join([head + lines[0]] + [" " * width + line for line in lines[1:]])
 
 
 def _call_text(fn):
@@ -294,20 +400,44 @@ def _call_text(fn):
     return source if len(source) < 300 else source[:297] + "..."
 
 
+def _stub_raised(actual):
+    """The message of the stub ``actual`` raised, or None when it is not a stub's."""
+    if isinstance(actual, Raised) and actual.type_name == "NotImplementedError":
+        return actual.message if parse_stub_message(actual.message) else None
+    return None
+
+
+def _not_started_parts(task, call, expected, stub, file):
+    return [not_started_text(stub, task, file), _labelled("call", call),
+            _labelled("torch", _safe_repr(expected)), _labelled("mytensor", f"NotImplementedError: {stub}")]
+
+
+def _mismatch_parts(task, call, expected, actual, why):
+    parts = [f"{task}: mytensor does not match torch ({why}).", _labelled("call", call), "",
+             _side_by_side(_safe_repr(expected), _safe_repr(actual)), ""]
+    if why == "exception messages differ" and "torch" in expected.message:
+        parts.insert(-1, "(mytensor's message says mytensor wherever torch's says torch)")
+    return parts
+
+
 def failure_message(task, call, expected, actual, why, hint=None, file=None):
-    """The text a student sees when a check fails."""
-    torch_side = _safe_repr(expected).replace("torch", "mytensor")
-    parts = [
-        f"{task}: mytensor does not match torch ({why}).",
-        f"call:  {call}",
-        "",
-        _side_by_side(torch_side, _safe_repr(actual)),
-        "",
-    ]
+    """The text a student sees when a check fails.
+
+    torch's result is printed as torch prints it. A mytensor side that stopped
+    at a stub's ``NotImplementedError`` reads as a task not started yet, with
+    the file (and function) to edit; any other difference names what differs,
+    then shows both results in columns, or one under the other when they are
+    too wide. The hint comes last.
+    """
+    stub = _stub_raised(actual)
+    if stub is not None:
+        parts = _not_started_parts(task, call, expected, stub, file)
+    else:
+        parts = _mismatch_parts(task, call, expected, actual, why)
     if hint:
-        parts.append(f"hint:  {hint}")
-    if file:
-        parts.append(f"edit:  {file}")
+        parts.append(_labelled("hint", hint))
+    if file and stub is None:  # a task not started names its file in the first line
+        parts.append(_labelled("edit", file))
     return "\n".join(parts)
 
 
