@@ -179,8 +179,8 @@ def view_strides(old_shape, old_strides, new_shape):
     >>> view_strides((4, 3), (1, 4), (2, 2, 3))
     (2, 1, 4)
     """
-    # Task 1.4: strides of a reshape that needs no copy
-    raise NotImplementedError("Task 1.4: strides of a reshape that needs no copy (replace this raise in mytensor/_layout.py: view_strides; see notebooks/x1_creating.ipynb)")
+    # Task 2.3: strides of a reshape that needs no copy
+    raise NotImplementedError("Task 2.3: strides of a reshape that needs no copy (replace this raise in mytensor/_layout.py: view_strides; see notebooks/x2_slicing.ipynb)")
 
 
 def is_dense(shape, strides):

@@ -35,16 +35,6 @@ _NON_LEAF_OFF = (
     "require differentiation use var_no_grad = var.detach()."
 )
 
-# Nodes whose backward needs no saved tensor (only sizes), so torch can run them
-# again after the graph was freed: their second backward succeeds.
-_SAVES_NOTHING = frozenset(
-    "AddBackward0 SubBackward0 RsubBackward1 NegBackward0 SumBackward0 SumBackward1 "
-    "MeanBackward0 MeanBackward1 CatBackward0 CloneBackward0 ToCopyBackward0 AliasBackward0 "
-    "ViewBackward0 UnsafeViewBackward0 PermuteBackward0 TBackward0 TransposeBackward0 "
-    "SliceBackward0 SelectBackward0 ExpandBackward0 UnsqueezeBackward0 SqueezeBackward0".split()
-)
-
-
 class _GradMode:
     enabled = True
 
@@ -117,14 +107,15 @@ class Node:
     right when an in-place op later gives the input a new history.
     """
 
-    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves")
+    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves", "_view_of")
 
-    def __init__(self, inputs, backward):
+    def __init__(self, inputs, backward, saves=True, view_of=None):
         self._inputs = inputs
         self._edges = tuple(_input_node(x) for x in inputs)
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
-        self._saves = type(self).__name__ not in _SAVES_NOTHING
+        self._saves = saves
+        self._view_of = view_of
 
     @property
     def next_functions(self):
@@ -207,7 +198,7 @@ def _node_class(name):
     return cls
 
 
-def record(out, name, inputs, backward):
+def record(out, name, inputs, backward, saves=True, view_of=None):
     """Give ``out`` a grad_fn if gradients are on and an input requires grad.
 
     Parameters
@@ -221,6 +212,12 @@ def record(out, name, inputs, backward):
     backward : callable
         ``backward(grad)`` returns one numpy array (or None) per input. A
         gradient may have the broadcast shape; the engine sums it back.
+    saves : bool
+        False when ``backward`` needs no saved tensor (only sizes): as in
+        torch, such a node can run again after the graph was freed.
+    view_of : Tensor, optional
+        The input whose storage ``out`` shares, when the op makes a view
+        (in-place checks walk from a view back to its base).
 
     Returns
     -------
@@ -238,7 +235,7 @@ def record(out, name, inputs, backward):
     if _GradMode.enabled:
         for value in inputs:
             if isinstance(value, _tensor.Tensor) and value._requires_grad:
-                out.grad_fn = _node_class(name)(inputs, backward)
+                out.grad_fn = _node_class(name)(inputs, backward, saves, view_of)
                 out._requires_grad = True
                 break
     return out

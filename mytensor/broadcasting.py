@@ -197,7 +197,7 @@ def expand(self, *sizes):
     sizes = check_expand(self._shape, _shape_arg(sizes), self.dtype)
     out = self._view(sizes, expand_strides(self._shape, self._strides, sizes), self._offset)
     # The engine sums the gradient back over the expanded dimensions.
-    autograd.record(out, "ExpandBackward0", (self,), lambda g: (g,))
+    autograd.record(out, "ExpandBackward0", (self,), lambda g: (g,), saves=False, view_of=self)
     return out
 
 

@@ -64,7 +64,7 @@ def cat(tensors, dim=0):
     """
     tensors = _check_inputs(tensors)
     out, dim = _concatenate(tensors, dim)
-    return autograd.record(out, "CatBackward0", tensors, lambda g: _cat_grads(g, tensors, dim))
+    return autograd.record(out, "CatBackward0", tensors, lambda g: _cat_grads(g, tensors, dim), saves=False)
 
 
 def _concatenate(tensors, dim):

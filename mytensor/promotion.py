@@ -13,7 +13,7 @@ from . import _dtypes, _tensor
 
 # Within the workbook's six dtypes, promoting two dtypes gives the later of the
 # two in this order: every integer fits a float, and wider beats narrower.
-_ORDER = (_dtypes.bool_, _dtypes.int16, _dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64)
+_ORDER = _dtypes.ALL
 _RANK = {d: i for i, d in enumerate(_ORDER)}
 
 

@@ -73,7 +73,7 @@ def sum(t, dim=None, keepdim=False):
     out = _sum_values(t, axes, keepdim)
     name = "SumBackward0" if dim is None else "SumBackward1"
     shape = t._shape
-    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g, shape, axes, keepdim),))
+    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g, shape, axes, keepdim),), saves=False)
 
 
 def _sum_values(t, axes, keepdim):
@@ -144,4 +144,4 @@ def mean(t, dim=None, keepdim=False):
         out = _tensor.Tensor._wrap(np.divide(total, count, dtype=total.dtype))
     name = "MeanBackward0" if dim is None else "MeanBackward1"
     shape = t._shape
-    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g / count, shape, axes, keepdim),))
+    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g / count, shape, axes, keepdim),), saves=False)

@@ -116,4 +116,4 @@ def test_not_started_reads_in_plain_words():
 def test_show_section_prints_the_check_table(repo, capsys):
     progress.show_section(1, repo / "notebooks", repo / "solutions")
     out = capsys.readouterr().out
-    assert "Task 1.1" in out and "Task 1.4" in out and "Task 2.1" not in out and " 0 not started" in out
+    assert "Task 1.1" in out and "Task 1.3" in out and "Task 2.1" not in out and " 0 not started" in out

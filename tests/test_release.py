@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from workbook import __main__ as cli
-from workbook import progress, release
+from workbook import audit, progress, release
 from workbook_fixtures import REPO, make_repo, released_repo_fixture
 
 released_repo = pytest.fixture(scope="session")(released_repo_fixture)
@@ -31,7 +31,7 @@ def test_committed_tree_equals_a_fresh_release(fresh_real_release):
 
 
 def test_committed_tree_leaks_no_solution(fresh_real_release):
-    on_disk = {p: (REPO / p).read_bytes() for p in release._on_disk(REPO)}
+    on_disk = {p: (REPO / p).read_bytes() for p in audit.on_disk(REPO)}
     assert release.leaks(REPO, on_disk) == []
 
 
@@ -141,7 +141,7 @@ def test_check_reports_drift_and_leaks(scratch):
     _edit(root, "mytensor/views.py", "# ### BEGIN SOLUTION\n")
     (root / "notebooks/x2_slicing.ipynb").unlink()
     (root / "mytensor/extra.py").write_text("x = 1\n")
-    on_disk = {p: (root / p).read_bytes() for p in release._on_disk(root)}
+    on_disk = {p: (root / p).read_bytes() for p in audit.on_disk(root)}
     problems = release.drift(root, files) + release.leaks(root, on_disk)
     text = "\n".join(problems)
     for expected in ["differs:   mytensor/_layout.py", "missing:   notebooks/x2_slicing.ipynb", "extra:     mytensor/extra.py",
@@ -210,8 +210,8 @@ def test_a_solution_line_repeated_in_provided_code_is_a_leak(tmp_path):
 def test_common_lines_are_not_answers():
     for line in ["if dtype is None:", "raise RuntimeError(", "return out", "dtype : mytensor.dtype, optional",
                  ">>> import mytensor as m, numpy as np", "# a comment that is long enough"]:
-        assert not release._is_answer(line), line
-    assert release._is_answer("strides=tuple(s * itemsize for s in self._strides),")
+        assert not audit._is_answer(line), line
+    assert audit._is_answer("strides=tuple(s * itemsize for s in self._strides),")
 
 
 def _function_of(tree, line):

@@ -11,9 +11,9 @@ from workbook_fixtures import make_repo
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """A temp repository whose student package is finished through Task 1.4 (reference bodies)."""
+    """A temp repository whose student package is finished through Task 2.3 (reference bodies)."""
     root = make_repo(tmp_path_factory.mktemp("reset"))
-    release.write_files(release.build_package(root / "solutions", done_through="1.4"), root)
+    release.write_files(release.build_package(root / "solutions", done_through="2.3"), root)
     return root
 
 
@@ -30,7 +30,7 @@ def test_reset_restores_one_task_and_keeps_a_backup(repo, student, capsys):
     out = capsys.readouterr().out
     after = layout.read_text()
     assert 'raise NotImplementedError("Task 1.3:' in after
-    assert 'raise NotImplementedError("Task 1.4:' not in after and "def view_strides" in after
+    assert 'raise NotImplementedError("Task 2.3:' not in after and "def view_strides" in after
     assert after.count("NotImplementedError(\"Task") == 1
     backup = next(line.split(" in ", 1)[1] for line in out.splitlines() if line.startswith("Your version"))
     assert (Path(backup) / "mytensor" / "_layout.py").read_text() == before

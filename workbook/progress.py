@@ -35,6 +35,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import not_started_text
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "mytensor"
 STATUSES = ("passed", "failed", "not started")
@@ -200,31 +202,16 @@ def _is_stub(error):
     return type(error).__name__ == "CheckFailed" and ("NotImplementedError: Task " in text or "is not started yet" in text)
 
 
-STUB = re.compile(r"(Task \d+\.\d+): .*?\(replace this raise in (\S+: \w+);")
-
-
-def not_started_words(text):
-    """The plain sentence for a stub's message, or None if ``text`` holds no stub message.
-
-    ``Task 6.1: ... (replace this raise in mytensor/interop.py: numpy; see ...)``
-    becomes ``Task 6.1 is not started yet: replace the `raise NotImplementedError`
-    in mytensor/interop.py: numpy``.
-    """
-    found = STUB.search(text)
-    if found is None:
-        said = [line.strip() for line in text.splitlines() if "is not started yet" in line]
-        return said[0] if said else None
-    return f"{found.group(1)} is not started yet: replace the `raise NotImplementedError` in {found.group(2)}"
-
-
 def describe(error, stderr=""):
     """Classify a cell's outcome: ``(status, message)``."""
     if error is None:
         if stderr.strip():
             return "failed", f"the test wrote to stderr, which nbgrader counts as a failure:\n{stderr.strip()}"
         return "passed", ""
+    if isinstance(error, NotImplementedError):
+        return "not started", not_started_text(str(error)) or f"NotImplementedError: {error}"
     if _is_stub(error):
-        return "not started", not_started_words(str(error)) or f"NotImplementedError: {error}"
+        return "not started", str(error)
     if type(error).__name__ == "CheckFailed":
         return "failed", str(error)
     status = "failed"

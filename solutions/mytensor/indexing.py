@@ -206,7 +206,7 @@ def getitem(self, index):
         _layout.strided(full, *layout)[...] = grad
         return (full.reshape(source_shape),)
 
-    autograd.record(out, _grad_fn_name(source_shape, index), (self,), backward)
+    autograd.record(out, _grad_fn_name(source_shape, index), (self,), backward, saves=False, view_of=self)
     return out
 
 

@@ -47,14 +47,6 @@ def check_leaf(t, view=False):
     raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
 
 
-# The grad_fn names of operations whose result shares its input's storage.
-_VIEW_NODES = {
-    "AliasBackward0", "ExpandBackward0", "PermuteBackward0", "ReshapeAliasBackward0",
-    "SelectBackward0", "SliceBackward0", "TBackward0", "TransposeBackward0",
-    "UnsqueezeBackward0", "ViewBackward0",
-}
-
-
 def _view_base(t):
     """The tensor ``t`` views through view operations only (None if ``t`` is no such view).
 
@@ -62,8 +54,8 @@ def _view_base(t):
     behind autograd's back, so torch refuses it.
     """
     node, base = t.grad_fn, None
-    while node is not None and type(node).__name__ in _VIEW_NODES:
-        base = node._inputs[0]
+    while node is not None and node._view_of is not None:
+        base = node._view_of
         node = base.grad_fn
     return base
 

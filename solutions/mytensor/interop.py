@@ -278,7 +278,7 @@ def to(self, dtype):
     out = tensor_module.Tensor._wrap(self._array().astype(dtype.numpy_type))
     if dtype.is_floating_point:
         source = self._storage.dtype
-        autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),))
+        autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),), saves=False)
     return out
 
 

@@ -96,7 +96,7 @@ def add(a, b):
     if not _is_operand(b):
         return NotImplemented
     out, _, _ = _forward(a, b, np.add)
-    return autograd.record(out, "AddBackward0", (a, b), lambda g: (g, g))
+    return autograd.record(out, "AddBackward0", (a, b), lambda g: (g, g), saves=False)
 
 
 def radd(a, b):
@@ -138,7 +138,7 @@ def sub(a, b):
         return NotImplemented
     _check_bool_subtraction(a, b)
     out, _, _ = _forward(a, b, np.subtract)
-    return autograd.record(out, "SubBackward0", (a, b), lambda g: (g, -g))
+    return autograd.record(out, "SubBackward0", (a, b), lambda g: (g, -g), saves=False)
 
 
 def rsub(a, b):
@@ -154,7 +154,7 @@ def rsub(a, b):
         return NotImplemented
     _check_bool_subtraction(b, a)
     out, _, _ = _forward(b, a, np.subtract)
-    return autograd.record(out, "RsubBackward1", (a,), lambda g: (-g,))
+    return autograd.record(out, "RsubBackward1", (a,), lambda g: (-g,), saves=False)
 
 
 def mul(a, b):
@@ -337,7 +337,7 @@ def neg(a):
     if a.dtype is _dtypes.bool_:
         raise RuntimeError(_NEG_BOOL)
     out = _tensor.Tensor._wrap(np.negative(a._array()))
-    return autograd.record(out, "NegBackward0", (a,), lambda g: (-g,))
+    return autograd.record(out, "NegBackward0", (a,), lambda g: (-g,), saves=False)
 
 
 def exp(a):
