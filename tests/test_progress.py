@@ -117,3 +117,13 @@ def test_show_section_prints_the_check_table(repo, capsys):
     progress.show_section(1, repo / "notebooks", repo / "solutions")
     out = capsys.readouterr().out
     assert "Task 1.1" in out and "Task 1.3" in out and "Task 2.1" not in out and " 0 not started" in out
+
+
+def test_show_section_is_skipped_in_the_grading_kernel(repo, capsys, monkeypatch):
+    class Spec:
+        name = "workbook.gradekernel"
+
+    monkeypatch.setattr(sys.modules["__main__"], "__spec__", Spec(), raising=False)
+    progress.show_section(1, repo / "notebooks", repo / "solutions")
+    out = capsys.readouterr().out
+    assert "Task 1.1" not in out and "While grading" in out
