@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-requirements.txt
 # nbgrader runs `alembic` from PATH, so the venv's bin/ goes first.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/python
 
-.PHONY: venv lab test execute release check submit grade bench clean-venv
+.PHONY: venv lab test execute release check reset submit grade bench clean-venv
 
 venv: $(STAMP)
 
@@ -36,6 +36,9 @@ release: $(STAMP)
 
 check: $(STAMP)
 	$(RUN) -m workbook check $(ARGS)
+
+reset: $(STAMP)
+	$(RUN) -m workbook reset $(ARGS)
 
 submit: $(STAMP)
 	$(RUN) -m workbook submit $(ARGS)

@@ -3,9 +3,9 @@
 The workbook's notebooks (x.1 to x.8) compare every function here with torch.
 """
 
-# tensor.py imports every topic module, so it loads first; the topic modules
+# _tensor.py imports every topic module, so it loads first; the topic modules
 # reach the class as ``tensor.Tensor`` at call time.
-from .tensor import Tensor  # isort: skip
+from ._tensor import Tensor  # isort: skip
 from ._dtypes import (
     bool_ as bool,
     dtype,

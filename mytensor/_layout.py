@@ -1,8 +1,11 @@
 """Layout arithmetic as pure functions on tuples: sizes, strides, dims.
 
-Nothing here touches a Tensor, so each function can be tried on plain tuples.
-Strides are counted in elements, not bytes.
+Nothing here touches a Tensor, so each function can be tried on plain tuples
+(``strided`` also takes the numpy storage a layout reads). Strides are counted
+in elements, not bytes.
 """
+
+import numpy as np
 
 
 class Size(tuple):
@@ -67,6 +70,15 @@ def normalize_dim(dim, ndim):
     return dim + max(ndim, 1) if dim < 0 else dim
 
 
+def strided(storage, shape, strides, offset):
+    """The numpy view (no copy) of the layout ``shape``/``strides``/``offset`` over a 1-D ``storage``.
+
+    numpy counts strides in bytes, so each element stride is scaled by the
+    item size. Writes into the view land in ``storage``.
+    """
+    step = storage.itemsize
+    return np.lib.stride_tricks.as_strided(storage[offset:], shape, [s * step for s in strides])
+
 def contiguous_strides(shape):
     """Return the strides of a contiguous (row-major) tensor of ``shape``.
 
@@ -92,7 +104,7 @@ def contiguous_strides(shape):
     ()
     """
     # Task 1.1: strides of a contiguous layout
-    raise NotImplementedError("Task 1.1: strides of a contiguous layout (see notebooks/x1_creating.ipynb)")
+    raise NotImplementedError("Task 1.1: strides of a contiguous layout (replace this raise in mytensor/_layout.py: contiguous_strides; see notebooks/x1_creating.ipynb)")
 
 
 def is_contiguous(shape, strides):
@@ -148,7 +160,7 @@ def infer_size(shape, count):
     RuntimeError: shape '[5]' is invalid for input of size 12
     """
     # Task 1.3: fill in the -1 of a requested shape
-    raise NotImplementedError("Task 1.3: fill in the -1 of a requested shape (see notebooks/x1_creating.ipynb)")
+    raise NotImplementedError("Task 1.3: fill in the -1 of a requested shape (replace this raise in mytensor/_layout.py: infer_size; see notebooks/x1_creating.ipynb)")
 
 
 def view_strides(old_shape, old_strides, new_shape):
@@ -167,8 +179,8 @@ def view_strides(old_shape, old_strides, new_shape):
     >>> view_strides((4, 3), (1, 4), (2, 2, 3))
     (2, 1, 4)
     """
-    # Task 1.4: strides of a reshape that needs no copy
-    raise NotImplementedError("Task 1.4: strides of a reshape that needs no copy (see notebooks/x1_creating.ipynb)")
+    # Task 2.3: strides of a reshape that needs no copy
+    raise NotImplementedError("Task 2.3: strides of a reshape that needs no copy (replace this raise in mytensor/_layout.py: view_strides; see notebooks/x2_slicing.ipynb)")
 
 
 def is_dense(shape, strides):

@@ -36,7 +36,7 @@ def broadcast_pair(a, b):
     RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1
     """
     # Task 4.1: the broadcast shape of two shapes
-    raise NotImplementedError("Task 4.1: the broadcast shape of two shapes (see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.1: the broadcast shape of two shapes (replace this raise in mytensor/broadcasting.py: broadcast_pair; see notebooks/x4_broadcasting.ipynb)")
 
 
 def broadcast_shapes(*shapes):
@@ -74,8 +74,31 @@ index 1 had (3, 2); but expected shape should be broadcastable to [2, 3]
             raise RuntimeError(
                 f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}"
             )
+    return _broadcast_all(shapes)
+
+
+def _broadcast_all(shapes):
+    """Return the shape that every shape of ``shapes`` broadcasts to.
+
+    Parameters
+    ----------
+    shapes : list of tuple of int
+        At least zero shapes; sizes are not negative.
+
+    Returns
+    -------
+    mytensor.Size
+        The common shape: as long as the longest shape; along each axis
+        (counted from the right) the size that is not 1, or 1.
+
+    Raises
+    ------
+    RuntimeError
+        For two sizes that are neither equal nor 1, with torch.broadcast_shapes's
+        message (see ``broadcast_shapes``).
+    """
     # Task 4.1: the broadcast shape of several shapes
-    raise NotImplementedError("Task 4.1: the broadcast shape of several shapes (see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.1: the broadcast shape of several shapes (replace this raise in mytensor/broadcasting.py: _broadcast_all; see notebooks/x4_broadcasting.ipynb)")
 
 
 def check_expand(shape, sizes, dtype):
@@ -134,7 +157,7 @@ def expand_strides(shape, strides, sizes):
     (0, 1, 0)
     """
     # Task 4.2: strides of an expanded view
-    raise NotImplementedError("Task 4.2: strides of an expanded view (see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.2: strides of an expanded view (replace this raise in mytensor/broadcasting.py: expand_strides; see notebooks/x4_broadcasting.ipynb)")
 
 
 def _shape_arg(sizes):
@@ -174,7 +197,7 @@ def expand(self, *sizes):
     sizes = check_expand(self._shape, _shape_arg(sizes), self.dtype)
     out = self._view(sizes, expand_strides(self._shape, self._strides, sizes), self._offset)
     # The engine sums the gradient back over the expanded dimensions.
-    autograd.record(out, "ExpandBackward0", (self,), lambda g: (g,))
+    autograd.record(out, "ExpandBackward0", (self,), lambda g: (g,), saves=False, view_of=self)
     return out
 
 

@@ -9,7 +9,7 @@ broadcasting and its dtype must be castable to ``self.dtype``.
 import numpy as np
 
 from . import autograd, broadcasting, ops, promotion
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 # The attributes that carry a tensor's autograd history (see autograd.record).
 _HISTORY = ("_requires_grad", "grad_fn", "_graph_inputs")
@@ -47,14 +47,6 @@ def check_leaf(t, view=False):
     raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
 
 
-# The grad_fn names of operations whose result shares its input's storage.
-_VIEW_NODES = {
-    "AliasBackward0", "ExpandBackward0", "PermuteBackward0", "ReshapeAliasBackward0",
-    "SelectBackward0", "SliceBackward0", "TBackward0", "TransposeBackward0",
-    "UnsqueezeBackward0", "ViewBackward0",
-}
-
-
 def _view_base(t):
     """The tensor ``t`` views through view operations only (None if ``t`` is no such view).
 
@@ -62,8 +54,8 @@ def _view_base(t):
     behind autograd's back, so torch refuses it.
     """
     node, base = t.grad_fn, None
-    while node is not None and type(node).__name__ in _VIEW_NODES:
-        base = node._inputs[0]
+    while node is not None and node._view_of is not None:
+        base = node._view_of
         node = base.grad_fn
     return base
 
@@ -103,10 +95,42 @@ def adopt_history(t, result):
 
 
 def _update(self, other, op):
-    """``self = op(self, other)`` in place, with torch's checks; returns self."""
-    # Task 5.1: the in-place update (checks, cast, write through storage, same object)
-    raise NotImplementedError("Task 5.1: the in-place update (checks, cast, write through storage, same object) (see notebooks/x5_memory.ipynb)")
+    """``self = op(self, other)`` in place, with torch's checks and autograd history; returns self."""
+    _check_target(self)
+    _check_fits(self, other)
+    tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False))
+    # The op promotes as torch does (true division always gives a float).
+    result = op(history_input(self) if tracked else self, other)
+    _write_result(self, result)
+    if tracked:
+        adopt_history(self, result)
+    return self
 
+
+def _write_result(t, result):
+    """Write the values of ``result`` into ``t``'s own storage, if its dtype allows.
+
+    Parameters
+    ----------
+    t : Tensor
+        The tensor updated in place (any layout, views included).
+    result : Tensor
+        The op's result: of ``t``'s shape, of the promoted dtype.
+
+    Returns
+    -------
+    Tensor
+        ``t`` itself, the same object, now holding the values of ``result``
+        cast to ``t``'s dtype; every tensor that shares ``t``'s storage sees them.
+
+    Raises
+    ------
+    RuntimeError
+        ``result type Float can't be cast to the desired output type Long`` when
+        ``promotion.can_cast`` forbids the cast.
+    """
+    # Task 5.1: the in-place update (cast check, write through the storage, same object)
+    raise NotImplementedError("Task 5.1: the in-place update (cast check, write through the storage, same object) (replace this raise in mytensor/inplace.py: _write_result; see notebooks/x5_memory.ipynb)")
 
 def add_(self, other):
     """Add ``other`` to ``self`` in place and return ``self``.
@@ -292,4 +316,4 @@ def copy_(self, src):
     [[2, 1, 3], [2, 1, 3]]
     """
     # Task 5.2: broadcast and cast the source into self
-    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (see notebooks/x5_memory.ipynb)")
+    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (replace this raise in mytensor/inplace.py: copy_; see notebooks/x5_memory.ipynb)")

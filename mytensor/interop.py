@@ -4,10 +4,12 @@
 bytes, mytensor in elements, and the conversion is just that change of unit.
 """
 
+import operator
+
 import numpy as np
 
 from . import _dtypes, autograd
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 
 def numpy(self):
@@ -33,8 +35,27 @@ def numpy(self):
         raise RuntimeError(
             "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
         )
+    return _shared_array(self)
+
+
+def _shared_array(t):
+    """Return a numpy array that shows ``t``'s elements from its own storage.
+
+    Parameters
+    ----------
+    t : Tensor
+        Any layout: ``t._storage`` (1-D numpy array), ``t._shape``,
+        ``t._strides`` and ``t._offset`` (both counted in elements).
+
+    Returns
+    -------
+    numpy.ndarray
+        Of ``t``'s shape and numpy dtype, whose strides are ``t``'s in bytes;
+        a write into it changes ``t``. A tensor with no elements may give a
+        new empty array.
+    """
     # Task 6.1: an ndarray over the same memory (element strides -> byte strides)
-    raise NotImplementedError("Task 6.1: an ndarray over the same memory (element strides -> byte strides) (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.1: an ndarray over the same memory (element strides -> byte strides) (replace this raise in mytensor/interop.py: _shared_array; see notebooks/x6_conversion.ipynb)")
 
 
 def _check_numpy(array):
@@ -93,8 +114,30 @@ def from_numpy(array):
     """
     _check_numpy(array)
     dtype = _dtypes.from_numpy_type(array.dtype)
+    return _shared_tensor(array, dtype)
+
+
+def _shared_tensor(array, dtype):
+    """Return a Tensor whose storage is ``array``'s memory.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        Checked by ``_check_numpy``: strides are non-negative multiples of
+        the item size.
+    dtype : mytensor.dtype
+        The dtype matching ``array.dtype``.
+
+    Returns
+    -------
+    Tensor
+        Its storage starts at ``array``'s first element (``storage_offset()``
+        is 0, as in torch) and spans every element the strides reach; its
+        strides are ``array``'s in elements. An array without elements gives a
+        tensor of that shape, strides 0 and an empty storage of its own.
+    """
     # Task 6.2: share the memory (byte strides -> element strides)
-    raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (replace this raise in mytensor/interop.py: _shared_tensor; see notebooks/x6_conversion.ipynb)")
 
 
 def item(self):
@@ -116,7 +159,7 @@ def item(self):
     RuntimeError: a Tensor with 2 elements cannot be converted to Scalar
     """
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: item; see notebooks/x6_conversion.ipynb)")
 
 
 def float_scalar(self):
@@ -129,13 +172,13 @@ def float_scalar(self):
     (3.0, -3)
     """
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: float_scalar; see notebooks/x6_conversion.ipynb)")
 
 
 def int_scalar(self):
     """``int(t)`` for a tensor of one element; a float is truncated."""
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: int_scalar; see notebooks/x6_conversion.ipynb)")
 
 
 def bool_scalar(self):
@@ -169,7 +212,7 @@ def index_scalar(self):
     """
     if self.dtype.is_floating_point or self.numel() != 1:
         raise TypeError("only integer tensors of a single element can be converted to an index")
-    return int(item(self))
+    return operator.index(item(self))
 
 
 def tolist(self):
@@ -204,7 +247,7 @@ def to(self, dtype):
     out = tensor_module.Tensor._wrap(self._array().astype(dtype.numpy_type))
     if dtype.is_floating_point:
         source = self._storage.dtype
-        autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),))
+        autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),), saves=False)
     return out
 
 

@@ -9,7 +9,7 @@ Python scalars may stand on either side of an operator.
 
 import numpy as np
 
-from . import _dtypes, autograd, broadcasting, promotion, tensor
+from . import _dtypes, _tensor, autograd, broadcasting, promotion
 
 _NEG_BOOL = (
     "Negation, the `-` operator, on a bool tensor is not supported. "
@@ -27,24 +27,24 @@ _SUB_BOOL = (
 
 def _is_operand(value):
     """True for what an elementwise op accepts: a Tensor or a Python bool/int/float."""
-    return isinstance(value, (tensor.Tensor, bool, int, float))
+    return isinstance(value, (_tensor.Tensor, bool, int, float))
 
 
 def _is_bool(value):
     """True for a Python bool or a bool tensor."""
-    return isinstance(value, bool) or isinstance(value, tensor.Tensor) and value.dtype is _dtypes.bool_
+    return isinstance(value, bool) or isinstance(value, _tensor.Tensor) and value.dtype is _dtypes.bool_
 
 
 def _as_array(operand, numpy_type):
     """The elements of a tensor or of a Python scalar as a numpy array of ``numpy_type``."""
-    if isinstance(operand, tensor.Tensor):
+    if isinstance(operand, _tensor.Tensor):
         return operand._array().astype(numpy_type, copy=False)
     return np.array(operand).astype(numpy_type)  # an int out of range wraps around, as in torch
 
 
 def _broadcast(a, b):
     """Bring two tensors to one shape with stride-0 views; scalars and equal shapes pass through."""
-    if not isinstance(b, tensor.Tensor) or not isinstance(a, tensor.Tensor) or a._shape == b._shape:
+    if not isinstance(b, _tensor.Tensor) or not isinstance(a, _tensor.Tensor) or a._shape == b._shape:
         return a, b
     shape = broadcasting.broadcast_pair(a._shape, b._shape)
     # The engine sums broadcast gradients back itself, so expand records no node here.
@@ -60,7 +60,7 @@ def _forward(a, b, kernel, dtype=None):
     Call ``_broadcast`` to bring two tensors of different shapes to one shape.
     """
     # Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute)
-    raise NotImplementedError("Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute) (see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute) (replace this raise in mytensor/ops.py: _forward; see notebooks/x3_operations.ipynb)")
 
 
 def add(a, b):
@@ -91,7 +91,7 @@ def add(a, b):
     if not _is_operand(b):
         return NotImplemented
     out, _, _ = _forward(a, b, np.add)
-    return autograd.record(out, "AddBackward0", (a, b), lambda g: (g, g))
+    return autograd.record(out, "AddBackward0", (a, b), lambda g: (g, g), saves=False)
 
 
 def radd(a, b):
@@ -133,7 +133,7 @@ def sub(a, b):
         return NotImplemented
     _check_bool_subtraction(a, b)
     out, _, _ = _forward(a, b, np.subtract)
-    return autograd.record(out, "SubBackward0", (a, b), lambda g: (g, -g))
+    return autograd.record(out, "SubBackward0", (a, b), lambda g: (g, -g), saves=False)
 
 
 def rsub(a, b):
@@ -149,7 +149,7 @@ def rsub(a, b):
         return NotImplemented
     _check_bool_subtraction(b, a)
     out, _, _ = _forward(b, a, np.subtract)
-    return autograd.record(out, "RsubBackward1", (a,), lambda g: (-g,))
+    return autograd.record(out, "RsubBackward1", (a,), lambda g: (-g,), saves=False)
 
 
 def mul(a, b):
@@ -169,8 +169,8 @@ def mul(a, b):
 
 def _mul_grads(g, x, y):
     """Gradients of ``x * y`` given the output's gradient ``g``: ``(g * y, g * x)``."""
-    # Task 7.4: local derivative of mul
-    raise NotImplementedError("Task 7.4: local derivative of mul (see notebooks/x7_autograd.ipynb)")
+    # Task 7.1: local derivative of mul
+    raise NotImplementedError("Task 7.1: local derivative of mul (replace this raise in mytensor/ops.py: _mul_grads; see notebooks/x7_autograd.ipynb)")
 
 
 def rmul(a, b):
@@ -212,8 +212,8 @@ def div(a, b):
 
 def _div_grads(g, x, y):
     """Gradients of ``x / y``: ``g / y`` and ``-g * x / y**2``."""
-    # Task 7.4: local derivative of div
-    raise NotImplementedError("Task 7.4: local derivative of div (see notebooks/x7_autograd.ipynb)")
+    # Task 7.1: local derivative of div
+    raise NotImplementedError("Task 7.1: local derivative of div (replace this raise in mytensor/ops.py: _div_grads; see notebooks/x7_autograd.ipynb)")
 
 
 def rdiv(a, b):
@@ -248,9 +248,9 @@ def _power(x, y):
 
 def _check_power(a, b):
     """torch refuses bool ** bool tensors and integers to negative Python ints."""
-    if _is_bool(a) and isinstance(b, tensor.Tensor) and _is_bool(b):
+    if _is_bool(a) and isinstance(b, _tensor.Tensor) and _is_bool(b):
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-    if isinstance(b, int) and not isinstance(b, bool) and b < 0 and isinstance(a, tensor.Tensor) and not a.dtype.is_floating_point:
+    if isinstance(b, int) and not isinstance(b, bool) and b < 0 and isinstance(a, _tensor.Tensor) and not a.dtype.is_floating_point:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
@@ -274,7 +274,7 @@ def pow(a, b):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out, x, y = _forward(a, b, _power)
     result = out._array()
-    if isinstance(b, tensor.Tensor):
+    if isinstance(b, _tensor.Tensor):
         return autograd.record(out, "PowBackward1", (a, b), lambda g: _pow_grads(g, x, y, result))
     return autograd.record(out, "PowBackward0", (a,), lambda g: _pow_grads(g, x, y, result)[:1])
 
@@ -285,8 +285,8 @@ def _pow_grads(g, x, y, result):
     d/dx = y * x**(y - 1), taken as 0 where y == 0; d/dy = x**y * ln(x),
     taken as 0 where x == 0 and y >= 0 (torch's conventions).
     """
-    # Task 7.4: local derivative of pow
-    raise NotImplementedError("Task 7.4: local derivative of pow (see notebooks/x7_autograd.ipynb)")
+    # Task 7.1: local derivative of pow
+    raise NotImplementedError("Task 7.1: local derivative of pow (replace this raise in mytensor/ops.py: _pow_grads; see notebooks/x7_autograd.ipynb)")
 
 
 def rpow(a, b):
@@ -323,8 +323,8 @@ def neg(a):
     """
     if a.dtype is _dtypes.bool_:
         raise RuntimeError(_NEG_BOOL)
-    out = tensor.Tensor._wrap(np.negative(a._array()))
-    return autograd.record(out, "NegBackward0", (a,), lambda g: (-g,))
+    out = _tensor.Tensor._wrap(np.negative(a._array()))
+    return autograd.record(out, "NegBackward0", (a,), lambda g: (-g,), saves=False)
 
 
 def exp(a):
@@ -339,14 +339,14 @@ def exp(a):
     dtype = a.dtype if a.dtype.is_floating_point else _dtypes.DEFAULT_FLOAT
     with np.errstate(over="ignore"):
         result = np.exp(a._array().astype(dtype.numpy_type, copy=False))
-    out = tensor.Tensor._wrap(result)
+    out = _tensor.Tensor._wrap(result)
     return autograd.record(out, "ExpBackward0", (a,), lambda g: (_exp_grads(g, result),))
 
 
 def _exp_grads(g, result):
     """Gradient of ``result = exp(x)``: the exponential is its own derivative."""
-    # Task 7.4: local derivative of exp
-    raise NotImplementedError("Task 7.4: local derivative of exp (see notebooks/x7_autograd.ipynb)")
+    # Task 7.1: local derivative of exp
+    raise NotImplementedError("Task 7.1: local derivative of exp (replace this raise in mytensor/ops.py: _exp_grads; see notebooks/x7_autograd.ipynb)")
 
 
 def _compare(a, b, kernel):

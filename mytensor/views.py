@@ -8,7 +8,7 @@ a ``reshape`` that cannot be a view copy the elements.
 import numpy as np
 
 from . import _layout, autograd
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 
 def _shape_arg(shape):
@@ -18,10 +18,22 @@ def _shape_arg(shape):
     return tuple(shape)
 
 
-def _record_reshape(out, t, name):
+def _record_reshape(out, t, name, view_of=None, saves=False):
     old_shape = t._shape
-    autograd.record(out, name, (t,), lambda g: (g.reshape(old_shape),))
+    autograd.record(out, name, (t,), lambda g: (g.reshape(old_shape),), saves=saves, view_of=view_of)
     return out
+
+
+def _new_strides(t, new_shape):
+    """Strides for ``t``'s elements in ``new_shape``, or None when only a copy can show them.
+
+    A tensor with exactly the row-major strides of its shape
+    can be read in any shape of the same size with that shape's row-major
+    strides, as torch does; every other layout needs ``view_strides`` (Task 2.3).
+    """
+    if t._strides == _layout.contiguous_strides(t._shape):
+        return _layout.contiguous_strides(new_shape)
+    return _layout.view_strides(t._shape, t._strides, new_shape)
 
 
 def view(self, *shape):
@@ -56,13 +68,13 @@ def view(self, *shape):
 dimension spans across two contiguous subspaces). Use .reshape(...) instead.
     """
     new_shape = _layout.infer_size(_shape_arg(shape), self.numel())
-    strides = _layout.view_strides(self._shape, self._strides, new_shape)
+    strides = _new_strides(self, new_shape)
     if strides is None:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one dimension "
             "spans across two contiguous subspaces). Use .reshape(...) instead."
         )
-    return _record_reshape(self._view(new_shape, strides, self._offset), self, "ViewBackward0")
+    return _record_reshape(self._view(new_shape, strides, self._offset), self, "ViewBackward0", view_of=self)
 
 
 def reshape(self, *shape):
@@ -92,12 +104,14 @@ def reshape(self, *shape):
     [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]
     """
     new_shape = _layout.infer_size(_shape_arg(shape), self.numel())
-    strides = _layout.view_strides(self._shape, self._strides, new_shape)
+    strides = _new_strides(self, new_shape)
     if strides is None:
         out = tensor_module.Tensor._wrap(self._array().reshape(new_shape))
         return _record_reshape(out, self, "UnsafeViewBackward0")
-    name = "ViewBackward0" if self.is_contiguous() else "ReshapeAliasBackward0"
-    return _record_reshape(self._view(new_shape, strides, self._offset), self, name)
+    out = self._view(new_shape, strides, self._offset)
+    if self.is_contiguous():
+        return _record_reshape(out, self, "ViewBackward0", view_of=self)
+    return _record_reshape(out, self, "ReshapeAliasBackward0", view_of=self, saves=True)
 
 
 def _permuted(t, dims, name):
@@ -106,7 +120,7 @@ def _permuted(t, dims, name):
     strides = tuple(t._strides[d] for d in dims)
     out = t._view(shape, strides, t._offset)
     inverse = tuple(np.argsort(dims))
-    autograd.record(out, name, (t,), lambda g: (g.transpose(inverse),))
+    autograd.record(out, name, (t,), lambda g: (g.transpose(inverse),), saves=False, view_of=t)
     return out
 
 
@@ -193,7 +207,7 @@ def _copy(t, strides, name):
     storage = np.empty(t.numel(), dtype=t._storage.dtype)
     out = tensor_module.Tensor(storage, t._shape, strides, 0)
     out._array()[...] = t._array()
-    autograd.record(out, name, (t,), lambda g: (g,))
+    autograd.record(out, name, (t,), lambda g: (g,), saves=False)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Autograd (Tasks 7.1-7.4) against torch.autograd: gradients, graph surface, errors.
+"""Autograd (Tasks 7.1-7.3) against torch.autograd: gradients, graph surface, errors.
 
 Each check builds the same leaves in both libraries, runs the same forward and
 backward, and compares the output and every leaf's ``.grad`` (values, dtype,

@@ -135,7 +135,8 @@ def test_a_stub_side_is_a_note_and_torch_is_still_drawn(stubs):
     assert torch_ax.get_title() == "torch" and my_ax.get_title() == "mytensor"
     assert drawn_targets(torch_ax) == torch_positions(X.t())
     note = " ".join(texts(my_ax)[0].split())
-    assert note.startswith("Nothing to draw: Task 1.1 is not started yet: replace its `raise NotImplementedError`")
+    assert note.startswith("Nothing to draw: Task 1.1 is not started yet: replace the `raise NotImplementedError` "
+                           "in mytensor/_layout.py: contiguous_strides")
 
 
 def test_a_broken_layout_is_a_note_that_says_what_is_wrong():

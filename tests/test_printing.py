@@ -16,7 +16,7 @@ from hypothesis.extra import numpy as hnp
 
 import mytensor
 from mytensor import _printing
-from mytensor.tensor import Tensor
+from mytensor._tensor import Tensor
 
 NUMPY_TYPES = ["float32", "float64", "int16", "int32", "int64", "bool"]
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,7 +1,9 @@
 """Monotone progress and the student's `workbook check`.
 
-A student who finished the tasks of sections 1..k passes every test of
-sections 1..k (hidden ones included) while every later test still fails.
+A student who finished tasks 1..t, in notebook order, passes every test of
+tasks 1..t (hidden ones included) while every later test still fails; and
+the side-by-side cells of a notebook run once its tasks and the earlier ones
+are done.
 """
 
 import shutil
@@ -10,7 +12,7 @@ import sys
 import pytest
 
 from workbook import progress, release
-from workbook_fixtures import released_repo_fixture, source_notebooks
+from workbook_fixtures import REPO, released_repo_fixture, source_notebooks
 
 
 @pytest.fixture(scope="module")
@@ -19,20 +21,37 @@ def repo(tmp_path_factory):
     return released_repo_fixture(tmp_path_factory)[0]
 
 
-def _finished_up_to(root, k, where):
-    """Write a package with reference bodies for sections 1..k and stubs after; return its parent."""
-    release.write_files(release.build_package(root / "solutions", keep_sections=k), where)
+def _finished_through(root, task, where):
+    """Write a package with reference bodies for tasks up to ``task`` and stubs after; return its parent."""
+    release.write_files(release.build_package(root / "solutions", done_through=task), where)
     return where
 
 
-@pytest.mark.parametrize("k", range(9))
-def test_progress_is_monotone(repo, tmp_path, k):
-    parent = _finished_up_to(repo, k, tmp_path / f"done-{k}")
+TASKS = release.task_ids(REPO / "solutions")
+
+
+def test_every_task_is_listed():
+    assert TASKS[0] == "1.1" and len(TASKS) >= 20, TASKS
+
+
+@pytest.mark.parametrize("task", ["0.0"] + TASKS)
+def test_progress_is_monotone_task_by_task(repo, tmp_path, task):
+    parent = _finished_through(repo, task, tmp_path / "done")
     results = progress.run_graded_cells(source_notebooks(repo), parent)
     assert results, "no graded test cells found"
-    wrong = [f"{r.notebook} {r.grade_id} (section {r.section}): {r.status}\n{r.message[:600]}"
-             for r in results if (r.status == "passed") != (r.section <= k)]
-    assert not wrong, f"finished up to section {k}:\n" + "\n\n".join(wrong)
+    done = release.task_key(task)
+    wrong = [f"{r.notebook} {r.grade_id} (task {r.task}): {r.status}\n{r.message[:600]}"
+             for r in results if (r.status == "passed") != (release.task_key(r.task) <= done)]
+    assert not wrong, f"finished through task {task}:\n" + "\n\n".join(wrong)
+    finished = {r.section for r in results} - {r.section for r in results if release.task_key(r.task) > done}
+    for path in source_notebooks(repo):
+        if int(path.name[1:path.name.index("_")]) in finished:
+            assert progress.run_side_by_side(path, parent) is None, f"finished through task {task}"
+
+
+def test_side_by_side_cells_fail_on_stubs(repo):
+    first = source_notebooks(repo)[0]
+    assert "NotImplementedError" in progress.run_side_by_side(first, repo)
 
 
 def test_engine_restores_the_reference_module(repo):
@@ -46,7 +65,8 @@ def test_check_on_the_stub_package(repo, capsys):
     out = capsys.readouterr().out
     assert status == 1
     assert "not started" in out and "Task 1.1" in out and " 0 passed" in out
-    assert "First task not started: Task 1.1" in out and "NotImplementedError: Task 1.1" in out
+    assert "First task not started: Task 1.1" in out
+    assert "Task 1.1 is not started yet: replace the `raise NotImplementedError` in mytensor/_layout.py: contiguous_strides" in out
 
 
 def test_check_on_the_reference(repo, capsys):
@@ -83,3 +103,27 @@ def test_a_cell_writing_to_stderr_fails_like_in_nbgrader():
 def test_an_endless_cell_times_out():
     error, _ = progress.run_source("while True:\n    pass", {}, "<cell>", timeout=0.2)
     assert isinstance(error, progress.CellTimeout)
+
+
+def test_not_started_reads_in_plain_words():
+    stub = ("Task 6.1: an ndarray over the same memory (replace this raise in mytensor/interop.py: numpy; "
+            "see notebooks/x6_conversion.ipynb)")
+    status, message = progress.describe(NotImplementedError(stub))
+    assert status == "not started"
+    assert message == "Task 6.1 is not started yet: replace the `raise NotImplementedError` in mytensor/interop.py: numpy"
+
+
+def test_show_section_prints_the_check_table(repo, capsys):
+    progress.show_section(1, repo / "notebooks", repo / "solutions")
+    out = capsys.readouterr().out
+    assert "Task 1.1" in out and "Task 1.3" in out and "Task 2.1" not in out and " 0 not started" in out
+
+
+def test_show_section_is_skipped_in_the_grading_kernel(repo, capsys, monkeypatch):
+    class Spec:
+        name = "workbook.gradekernel"
+
+    monkeypatch.setattr(sys.modules["__main__"], "__spec__", Spec(), raising=False)
+    progress.show_section(1, repo / "notebooks", repo / "solutions")
+    out = capsys.readouterr().out
+    assert "Task 1.1" not in out and "While grading" in out

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from workbook import __main__ as cli
-from workbook import progress, release
+from workbook import audit, progress, release
 from workbook_fixtures import REPO, make_repo, released_repo_fixture
 
 released_repo = pytest.fixture(scope="session")(released_repo_fixture)
@@ -31,7 +31,7 @@ def test_committed_tree_equals_a_fresh_release(fresh_real_release):
 
 
 def test_committed_tree_leaks_no_solution(fresh_real_release):
-    on_disk = {p: (REPO / p).read_bytes() for p in release._on_disk(REPO)}
+    on_disk = {p: (REPO / p).read_bytes() for p in audit.on_disk(REPO)}
     assert release.leaks(REPO, on_disk) == []
 
 
@@ -141,7 +141,7 @@ def test_check_reports_drift_and_leaks(scratch):
     _edit(root, "mytensor/views.py", "# ### BEGIN SOLUTION\n")
     (root / "notebooks/x2_slicing.ipynb").unlink()
     (root / "mytensor/extra.py").write_text("x = 1\n")
-    on_disk = {p: (root / p).read_bytes() for p in release._on_disk(root)}
+    on_disk = {p: (root / p).read_bytes() for p in audit.on_disk(root)}
     problems = release.drift(root, files) + release.leaks(root, on_disk)
     text = "\n".join(problems)
     for expected in ["differs:   mytensor/_layout.py", "missing:   notebooks/x2_slicing.ipynb", "extra:     mytensor/extra.py",
@@ -190,3 +190,46 @@ def test_cli_lists_commands_for_an_unknown_one(capsys):
     assert cli.main(["no-such-command"]) == 2
     err = capsys.readouterr().err
     assert "unknown command 'no-such-command'" in err and "release" in err and "check" in err
+
+
+def test_a_solution_line_repeated_in_provided_code_is_a_leak(tmp_path):
+    library = tmp_path / "solutions" / "mytensor"
+    library.mkdir(parents=True)
+    answer = "out = Tensor._wrap(np.matmul(x, y))"
+    (library / "linalg.py").write_text(
+        "def mm(x, y):\n    # Task 3.3: mm\n    ### BEGIN SOLUTION\n"
+        f"    {answer}\n    return out\n    ### END SOLUTION\n\n\n"
+        f"def mv(x, y):\n    {answer}\n    return out\n"
+    )
+    student = {"mytensor/linalg.py": release.stub_source((library / "linalg.py").read_text(), "linalg.py",
+                                                         {3: "x3_operations.ipynb"}).encode()}
+    problems = release.leaks(tmp_path, student)
+    assert problems == [f"leak:      mytensor/linalg.py: line 7 is solution code: {answer}"]
+
+
+def test_common_lines_are_not_answers():
+    for line in ["if dtype is None:", "raise RuntimeError(", "return out", "dtype : mytensor.dtype, optional",
+                 ">>> import mytensor as m, numpy as np", "# a comment that is long enough"]:
+        assert not audit._is_answer(line), line
+    assert audit._is_answer("strides=tuple(s * itemsize for s in self._strides),")
+
+
+def _function_of(tree, line):
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.lineno < line <= n.end_lineno]
+    return max(functions, key=lambda n: n.lineno)
+
+
+def test_every_solution_region_is_a_whole_function_body():
+    """A stub asks for one whole function: no provided code before or after the region in it."""
+    partial = []
+    for path in sorted((REPO / "solutions" / "mytensor").glob("*.py")):
+        text = path.read_text()
+        tree, lines = ast.parse(text), text.split("\n")
+        for region in release.find_regions(text, path):
+            function = _function_of(tree, region.begin)
+            body = function.body[1:] if isinstance(function.body[0], ast.Expr) else function.body
+            before = [l for l in lines[body[0].lineno - 1:region.begin - 2] if l.strip() and not l.strip().startswith("#")]
+            after = [l for l in lines[region.end:function.end_lineno] if l.strip()]
+            if before or after:
+                partial.append(f"{path.name}: {function.name} (Task {region.task})")
+    assert partial == []

@@ -1,7 +1,7 @@
 """Shared helpers for the release and progress tests: a small repository in a temp folder.
 
 Until the real notebooks exist in ``solutions/``, the tests build a tiny x.1
-notebook of their own that tests Tasks 1.1, 1.3 and 1.4 (``_layout``), with one
+notebook of their own that tests Tasks 1.1, 1.3 and 2.3 (``_layout``), with one
 hidden test, and a stand-in notebook for every other section.
 """
 
@@ -36,7 +36,7 @@ LAYOUT_TESTS = [
            "### BEGIN HIDDEN TESTS\nassert _layout.contiguous_strides((2, 0, 3)) == (3, 3, 1)\n### END HIDDEN TESTS",
            "task-1-1", 2),
     graded("assert _layout.infer_size((3, -1), 12) == (3, 4)", "task-1-3"),
-    graded("assert _layout.view_strides((3, 4), (4, 1), (2, 6)) == (6, 1)", "task-1-4"),
+    graded("assert _layout.view_strides((3, 4), (4, 1), (2, 6)) == (6, 1)", "task-2-3"),
 ]
 
 

@@ -490,3 +490,75 @@ def expect_same(fn, task="check", hint=None, file=None, call=None, student="myte
         message = failure_message(task, call or _call_text(fn), expected, actual, why, hint, file)
         raise CheckFailed(message)
     return actual
+
+
+def local_grads(m, y, grad=None):
+    """The local derivatives of the op that made ``y``, as ``y.grad_fn(grad)`` gives them.
+
+    ``grad`` is the gradient of the output (ones of ``y``'s shape by
+    default). The result is a tuple with one detached tensor per input that
+    requires a gradient, in the op's input order, so that torch's node call
+    and mytensor's compare directly.
+    """
+    out = y.grad_fn(m.ones(y.shape, dtype=y.dtype) if grad is None else grad)
+    out = out if isinstance(out, tuple) else (out,)
+    return tuple(g.detach() for g in out if g is not None)
+
+
+def checker(task, file, hint):
+    """Return ``check(fn, call=None)``: ``expect_same`` with this task's id, file and hint.
+
+    A notebook's check cell makes one checker per task and then reads as a
+    list of calls::
+
+        check = checker("Task 1.1", "mytensor/_layout.py", "strides come from a running product")
+        check(lambda m: m.zeros(3, 4).stride())
+    """
+
+    def check(fn, call=None):
+        """Compare ``fn(torch)`` with ``fn(mytensor)``; silent when they agree."""
+        expect_same(fn, task=task, hint=hint, file=file, call=call)
+
+    return check
+
+
+def check_examples(function, needle, task, file, student="mytensor"):
+    """Run the ``>>>`` examples of ``function``'s docstring; raise CheckFailed unless they hold.
+
+    The examples run with doctest, torch hidden and the student's module
+    bound to its name, as a reader of ``help(function)`` would type them.
+    Doctest prints a report for each example whose output differs.
+
+    Parameters
+    ----------
+    function : callable
+        The student's function.
+    needle : str
+        Text at least one example must contain, e.g. ``"linspace("``.
+    task, file : str
+        Shown in the failure message.
+
+    Raises
+    ------
+    CheckFailed
+        When no example contains ``needle``, when an example prints
+        something else, or when ``help`` shows no Examples section.
+    """
+    import doctest
+    import pydoc
+
+    tests = doctest.DocTestFinder().find(function, function.__name__, globs={student: importlib.import_module(student)})
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    with torch_hidden():
+        for test in tests:
+            runner.run(test)
+    calls = [example for test in tests for example in test.examples if needle in example.source]
+    page = pydoc.render_doc(function)
+    problems = [
+        (not calls, f"the docstring needs an Examples section with at least one >>> example calling {needle}...)"),
+        (runner.failures, f"{runner.failures} docstring example(s) print something else (see the report above)"),
+        (not ("Examples" in page and ">>>" in page), "help() should show an Examples section"),
+    ]
+    for failed, why in problems:
+        if failed:
+            raise CheckFailed(f"{task}: {why}.\nedit:  {file}")

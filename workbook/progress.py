@@ -35,6 +35,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import not_started_text
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "mytensor"
 STATUSES = ("passed", "failed", "not started")
@@ -79,6 +81,36 @@ def _task_of(grade_id, notebook):
         return f"{found.group(1)}.{found.group(2)}", int(found.group(1))
     section = re.match(r"x(\d+)", Path(notebook).name)
     return grade_id, int(section.group(1)) if section else 0
+
+
+def side_by_side_cells(path):
+    """The sources of the cells a student runs with mytensor alone: setup and side-by-side ("twin") cells."""
+    cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
+    return [cell_source(c) for c in cells if c.get("cell_type") == "code" and _role(c) in ("setup", "twin")]
+
+
+def run_side_by_side(notebook_path, package_parent_dir, timeout=30):
+    """Run a notebook's setup and side-by-side cells in order against one copy of mytensor.
+
+    Returns
+    -------
+    str or None
+        The first failing cell and its error, or None when every cell ran.
+    """
+    path = Path(notebook_path).resolve()
+    with use_package(package_parent_dir) as module:
+        if isinstance(module, Exception):
+            return f"`import {PACKAGE}` failed: {module}"
+        return _in_folder(path.parent, _run_twins, path, timeout)
+
+
+def _run_twins(path, timeout):
+    namespace = {"__name__": "__main__"}
+    for number, source in enumerate(side_by_side_cells(path), 1):
+        error, _ = run_source(source, namespace, f"<{path.name} cell {number}>", timeout)
+        if error is not None:
+            return f"{path.name}, side-by-side cell {number}:\n{source}\n-> {describe(error)[1]}"
+    return None
 
 
 def read_notebook(path):
@@ -166,7 +198,8 @@ def run_source(source, namespace, label, timeout=30):
 def _is_stub(error):
     if isinstance(error, NotImplementedError):
         return True
-    return type(error).__name__ == "CheckFailed" and "NotImplementedError: Task " in str(error)
+    text = str(error)
+    return type(error).__name__ == "CheckFailed" and ("NotImplementedError: Task " in text or "is not started yet" in text)
 
 
 def describe(error, stderr=""):
@@ -176,10 +209,12 @@ def describe(error, stderr=""):
             return "failed", f"the test wrote to stderr, which nbgrader counts as a failure:\n{stderr.strip()}"
         return "passed", ""
     if isinstance(error, NotImplementedError):
-        return "not started", f"NotImplementedError: {error}"
-    status = "not started" if _is_stub(error) else "failed"
+        return "not started", not_started_text(str(error)) or f"NotImplementedError: {error}"
+    if _is_stub(error):
+        return "not started", str(error)
     if type(error).__name__ == "CheckFailed":
-        return status, str(error)
+        return "failed", str(error)
+    status = "failed"
     frames = traceback.format_exception(type(error), error, error.__traceback__.tb_next if error.__traceback__ else None)
     return status, "".join(frames).rstrip()
 
@@ -287,6 +322,39 @@ def report(results, notebooks_dir):
         lines.append(f"\nFirst {'failure' if first.status == 'failed' else 'task not started'}: Task {first.task} ({where}, test {first.grade_id})\n")
         lines.append(first.message)
     return "\n".join(lines)
+
+
+def _in_grading_kernel():
+    """True inside the kernel autograde starts (``python -m workbook.gradekernel``).
+
+    There the table would run every check a second time, within one cell's
+    time limit, for output nobody reads.
+    """
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", "") == "workbook.gradekernel"
+
+
+def show_section(section, notebooks_dir=".", package=None):
+    """Print the task table of one section for the ``mytensor`` a notebook imports.
+
+    This is the table of ``make check --section k``; each notebook's last
+    cell calls it.
+
+    Parameters
+    ----------
+    section : int
+    notebooks_dir : path
+        The folder of the notebooks (the kernel's working directory).
+    package : path, optional
+        The folder holding ``mytensor/``; by default the one ``import mytensor`` finds.
+    """
+    if _in_grading_kernel():
+        print("(While grading, the grader scores each check cell itself; this table is for you.)")
+        return
+    if package is None:
+        package = Path(importlib.import_module(PACKAGE).__file__).resolve().parent.parent
+    paths = sorted(Path(notebooks_dir).glob(f"x{section}_*.ipynb"))
+    print(report(run_graded_cells(paths, package), notebooks_dir))
 
 
 def main(argv=None):

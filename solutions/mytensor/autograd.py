@@ -5,10 +5,13 @@ forward. When gradients are wanted, ``out`` gets a ``grad_fn``: a Node that
 remembers the inputs and the op's ``backward``, a function from the output's
 gradient (a numpy array) to one gradient per input. ``t.backward()`` then
 
-1. orders the nodes so that each comes before the nodes of its inputs (Task 7.1),
+1. orders the nodes so that each comes before the nodes of its inputs, and
 2. runs them in that order, summing the gradients that meet at a node and
-   accumulating the gradients that reach a leaf into its ``.grad`` (Task 7.2),
-3. sums a gradient of a broadcast input back to that input's shape (Task 7.3).
+   accumulating the gradients that reach a leaf into its ``.grad`` (Task 7.2).
+
+Each op's local derivative sits beside its forward (Task 7.1). When a node
+runs, a gradient of an input that was broadcast is summed back to that
+input's shape (Task 7.3) before the engine sees it.
 
 Gradients flow as numpy arrays inside the engine; only ``.grad`` is a Tensor.
 """
@@ -17,7 +20,7 @@ import functools
 
 import numpy as np
 
-from . import tensor
+from . import _tensor
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -31,16 +34,6 @@ _NON_LEAF_OFF = (
     _NON_LEAF_FLAG + " If you want to use a computed variable in a subgraph that doesn't "
     "require differentiation use var_no_grad = var.detach()."
 )
-
-# Nodes whose backward needs no saved tensor (only sizes), so torch can run them
-# again after the graph was freed: their second backward succeeds.
-_SAVES_NOTHING = frozenset(
-    "AddBackward0 SubBackward0 RsubBackward1 NegBackward0 SumBackward0 SumBackward1 "
-    "MeanBackward0 MeanBackward1 CatBackward0 CloneBackward0 ToCopyBackward0 AliasBackward0 "
-    "ViewBackward0 UnsafeViewBackward0 PermuteBackward0 TBackward0 TransposeBackward0 "
-    "SliceBackward0 SelectBackward0 ExpandBackward0 UnsqueezeBackward0 SqueezeBackward0".split()
-)
-
 
 class _GradMode:
     enabled = True
@@ -114,14 +107,15 @@ class Node:
     right when an in-place op later gives the input a new history.
     """
 
-    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves")
+    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves", "_view_of")
 
-    def __init__(self, inputs, backward):
+    def __init__(self, inputs, backward, saves=True, view_of=None):
         self._inputs = inputs
         self._edges = tuple(_input_node(x) for x in inputs)
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
-        self._saves = type(self).__name__ not in _SAVES_NOTHING
+        self._saves = saves
+        self._view_of = view_of
 
     @property
     def next_functions(self):
@@ -134,14 +128,43 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
+    def __call__(self, grad):
+        """The op's local derivatives for the output gradient ``grad`` (a Tensor), as torch's node call.
+
+        Returns one Tensor per input (None for an input that needs no
+        gradient), or the Tensor alone for a one-input op. As in torch, a
+        gradient keeps the shape the op computed with: no sum back to a
+        broadcast input's shape.
+        """
+        grads = self._backward(grad._array())
+        out = tuple(None if g is None or e is None else _tensor.Tensor._wrap(np.array(g))
+                    for g, e in zip(grads, self._edges))
+        return out[0] if len(out) == 1 else out
+
     def _apply(self, grad, retain_graph):
-        """Run the op's backward once; without ``retain_graph`` its saved values are freed."""
+        """Run the op's backward once: one gradient per input, of that input's shape and dtype.
+
+        An input that needs no gradient gets None. ``grad`` also goes to the
+        output's ``.grad`` if it called ``retain_grad()``. Without
+        ``retain_graph`` the saved values are freed.
+        """
         if self._backward is None:
             raise RuntimeError(_FREED)
+        if self._retained is not None:
+            _accumulate(self._retained, grad)
         grads = self._backward(grad)
         if self._saves and not retain_graph:
             self._backward = None
-        return grads
+        return tuple(_input_grad(g, value, edge) for g, value, edge in zip(grads, self._inputs, self._edges))
+
+
+def _input_grad(grad, value, edge):
+    """``grad`` summed back to ``value``'s shape (Task 7.3) and cast to its dtype; None if not needed."""
+    if grad is None or edge is None:
+        return None
+    if np.shape(grad) != value._shape:
+        grad = _sum_to_shape(grad, value._shape)
+    return np.asarray(grad).astype(value._storage.dtype, copy=False)
 
 
 class AccumulateGrad:
@@ -159,7 +182,7 @@ class AccumulateGrad:
 
 
 def _input_node(value):
-    if not isinstance(value, tensor.Tensor) or not value._requires_grad:
+    if not isinstance(value, _tensor.Tensor) or not value._requires_grad:
         return None
     return value.grad_fn if value.grad_fn is not None else AccumulateGrad(value)
 
@@ -175,7 +198,7 @@ def _node_class(name):
     return cls
 
 
-def record(out, name, inputs, backward):
+def record(out, name, inputs, backward, saves=True, view_of=None):
     """Give ``out`` a grad_fn if gradients are on and an input requires grad.
 
     Parameters
@@ -189,6 +212,12 @@ def record(out, name, inputs, backward):
     backward : callable
         ``backward(grad)`` returns one numpy array (or None) per input. A
         gradient may have the broadcast shape; the engine sums it back.
+    saves : bool
+        False when ``backward`` needs no saved tensor (only sizes): as in
+        torch, such a node can run again after the graph was freed.
+    view_of : Tensor, optional
+        The input whose storage ``out`` shares, when the op makes a view
+        (in-place checks walk from a view back to its base).
 
     Returns
     -------
@@ -205,8 +234,8 @@ def record(out, name, inputs, backward):
     """
     if _GradMode.enabled:
         for value in inputs:
-            if isinstance(value, tensor.Tensor) and value._requires_grad:
-                out.grad_fn = _node_class(name)(inputs, backward)
+            if isinstance(value, _tensor.Tensor) and value._requires_grad:
+                out.grad_fn = _node_class(name)(inputs, backward, saves, view_of)
                 out._requires_grad = True
                 break
     return out
@@ -372,7 +401,7 @@ def _seed(t, gradient):
         if t.numel() != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         return np.ones(t._shape, t._storage.dtype)
-    if not isinstance(gradient, tensor.Tensor):
+    if not isinstance(gradient, _tensor.Tensor):
         # torch reads a list as one gradient per output and names the first one's type
         wrong = gradient[0] if isinstance(gradient, (list, tuple)) and gradient else gradient
         raise TypeError(f"gradients can be either Tensors or None, but got {type(wrong).__name__}")
@@ -387,11 +416,20 @@ def _seed(t, gradient):
 def _topological_order(root):
     """Every node reachable from ``root``, each before the nodes of its inputs.
 
-    Iterative depth-first search (a long chain must not hit Python's recursion
-    limit): a node is appended after all nodes reachable from it, so the
-    reversed list puts every node before its inputs' nodes.
+    Parameters
+    ----------
+    root : Node
+        The ``grad_fn`` of the tensor ``backward()`` was called on.
+
+    Returns
+    -------
+    list of Node
+        Starts with ``root``; a node comes before every node in its
+        ``_edges`` (an ``AccumulateGrad`` or None in ``_edges`` is not a Node
+        and is left out). Built with an explicit stack, not recursion, so a
+        chain of 10,000 ops works.
     """
-    # Task 7.1: topological order of the graph, without recursion
+    # Task 7.2: the backward pass (order the graph without recursion)
     ### BEGIN SOLUTION
     order, visited, stack = [], set(), [(root, False)]
     while stack:
@@ -409,18 +447,32 @@ def _topological_order(root):
 
 
 def _run_backward(root, seed, retain_graph):
-    """Send ``seed`` from ``root`` through the graph into the leaves' ``.grad``."""
-    # Task 7.2: run the nodes in order, summing gradients, accumulating into leaves
+    """Send ``seed`` from ``root`` through the graph into the leaves' ``.grad``.
+
+    Parameters
+    ----------
+    root : Node
+        The ``grad_fn`` of the output.
+    seed : numpy.ndarray
+        The gradient of the output (``backward()`` made it: ones for a
+        single number).
+    retain_graph : bool
+        Passed on to each ``node._apply``.
+
+    Returns
+    -------
+    None
+        The result is in the leaves: each gradient that reaches an
+        ``AccumulateGrad`` edge is added to its ``variable``'s ``.grad`` with
+        ``_accumulate``; gradients that reach the same node are summed first.
+    """
+    # Task 7.2: the backward pass (run the nodes in order, sum gradients, accumulate into leaves)
     ### BEGIN SOLUTION
     grads = {root: seed}
     for node in _topological_order(root):
-        grad = grads.pop(node)
-        if node._retained is not None:
-            _accumulate(node._retained, grad)
-        for value, edge, input_grad in zip(node._inputs, node._edges, node._apply(grad, retain_graph)):
-            if input_grad is None or edge is None:
+        for edge, input_grad in zip(node._edges, node._apply(grads.pop(node), retain_graph)):
+            if input_grad is None:
                 continue
-            input_grad = _sum_to_shape(input_grad, value._shape).astype(value._storage.dtype, copy=False)
             if isinstance(edge, AccumulateGrad):
                 _accumulate(edge.variable, input_grad)
             else:
@@ -445,8 +497,6 @@ def _sum_to_shape(grad, shape):
     """
     # Task 7.3: sum a broadcast gradient back to an input's shape
     ### BEGIN SOLUTION
-    if grad.shape == tuple(shape):
-        return grad
     extra = grad.ndim - len(shape)
     stretched = tuple(extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1)
     return grad.sum(axis=tuple(range(extra)) + stretched).reshape(shape)
@@ -456,7 +506,7 @@ def _sum_to_shape(grad, shape):
 def _accumulate(t, grad):
     """``t.grad += grad``; the first gradient becomes a new tensor of its own."""
     if t.grad is None:
-        t.grad = tensor.Tensor._wrap(np.array(grad, dtype=t._storage.dtype))
+        t.grad = _tensor.Tensor._wrap(np.array(grad, dtype=t._storage.dtype))
     else:
         values = t.grad._array()
         values += grad

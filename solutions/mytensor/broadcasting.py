@@ -86,6 +86,29 @@ index 1 had (3, 2); but expected shape should be broadcastable to [2, 3]
             raise RuntimeError(
                 f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {shape}"
             )
+    return _broadcast_all(shapes)
+
+
+def _broadcast_all(shapes):
+    """Return the shape that every shape of ``shapes`` broadcasts to.
+
+    Parameters
+    ----------
+    shapes : list of tuple of int
+        At least zero shapes; sizes are not negative.
+
+    Returns
+    -------
+    mytensor.Size
+        The common shape: as long as the longest shape; along each axis
+        (counted from the right) the size that is not 1, or 1.
+
+    Raises
+    ------
+    RuntimeError
+        For two sizes that are neither equal nor 1, with torch.broadcast_shapes's
+        message (see ``broadcast_shapes``).
+    """
     # Task 4.1: the broadcast shape of several shapes
     ### BEGIN SOLUTION
     common = [1] * max((len(s) for s in shapes), default=0)
@@ -210,7 +233,7 @@ def expand(self, *sizes):
     sizes = check_expand(self._shape, _shape_arg(sizes), self.dtype)
     out = self._view(sizes, expand_strides(self._shape, self._strides, sizes), self._offset)
     # The engine sums the gradient back over the expanded dimensions.
-    autograd.record(out, "ExpandBackward0", (self,), lambda g: (g,))
+    autograd.record(out, "ExpandBackward0", (self,), lambda g: (g,), saves=False, view_of=self)
     return out
 
 

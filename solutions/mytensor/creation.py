@@ -9,11 +9,11 @@ import numbers
 import numpy as np
 
 from . import _dtypes, _layout
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 # torch's promotion among the dtypes found in nested data: each dtype here can
 # hold every earlier one, so the promoted dtype is the latest one seen.
-_ORDER = (_dtypes.bool_, _dtypes.int16, _dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64)
+_ORDER = _dtypes.ALL
 
 _generator = np.random.default_rng()
 

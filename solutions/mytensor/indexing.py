@@ -10,7 +10,7 @@ import operator
 import numpy as np
 
 from . import _layout, autograd, broadcasting, inplace
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 _C_TYPES = {"int16": "int16_t", "int32": "int32_t", "int64": "int64_t"}
 
@@ -196,25 +196,18 @@ def getitem(self, index):
     >>> v.shape, v.stride(), v.storage_offset()
     (mytensor.Size([2, 2]), (4, 2), 4)
     """
-    shape, strides, offset = _view_layout(self, index)
-    out = self._view(shape, strides, offset)
+    out = self._view(*_view_layout(self, index))
     source_shape = self._shape
 
     def backward(grad):
         # Scatter the gradient into zeros at the positions the view read.
         full = np.zeros(_layout.numel(source_shape), grad.dtype)
         layout = index_layout(source_shape, _layout.contiguous_strides(source_shape), 0, index)
-        _strided(full, *layout)[...] = grad
+        _layout.strided(full, *layout)[...] = grad
         return (full.reshape(source_shape),)
 
-    autograd.record(out, _grad_fn_name(source_shape, index), (self,), backward)
+    autograd.record(out, _grad_fn_name(source_shape, index), (self,), backward, saves=False, view_of=self)
     return out
-
-
-def _strided(storage, shape, strides, offset):
-    """The numpy view of a layout over a 1-D ``storage``."""
-    step = storage.itemsize
-    return np.lib.stride_tricks.as_strided(storage[offset:], shape, [s * step for s in strides])
 
 
 def _scalar_values(value, dtype):
@@ -269,14 +262,33 @@ def setitem(self, index, value):
     inplace.check_leaf(self, view=True)
     tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(value, "requires_grad", False))
     old = inplace.history_input(self) if tracked else None
-    # Task 2.2: write a scalar or a tensor through a view
-    ### BEGIN SOLUTION
-    shape, strides, offset = _view_layout(self, index)
-    values = _values_for(value, shape, self.dtype)
-    _strided(self._storage, shape, strides, offset)[...] = values
-    ### END SOLUTION
+    _write(self, index, value)
     if tracked:
         _record_copy(self, old, value, index)
+
+
+def _write(t, index, value):
+    """Write ``value`` into the elements of ``t`` that ``t[index]`` selects, in ``t``'s storage.
+
+    Parameters
+    ----------
+    t : Tensor
+    index : int, slice, None, Ellipsis or a tuple of these
+    value : bool, int, float or Tensor
+        ``_values_for`` turns it into a numpy array of ``t``'s dtype that
+        broadcasts to the selected shape (and raises torch's errors).
+
+    Returns
+    -------
+    None
+        ``t._storage`` holds the new values; nothing else changes.
+    """
+    # Task 2.2: write a scalar or a tensor through a view
+    ### BEGIN SOLUTION
+    shape, strides, offset = _view_layout(t, index)
+    values = _values_for(value, shape, t.dtype)
+    _layout.strided(t._storage, shape, strides, offset)[...] = values
+    ### END SOLUTION
 
 
 def _record_copy(t, old, value, index):
@@ -286,8 +298,8 @@ def _record_copy(t, old, value, index):
 
     def backward(grad):
         grad = np.array(grad, copy=True).reshape(-1)
-        written = _strided(grad, *layout).copy()
-        _strided(grad, *layout)[...] = 0  # the old values there were overwritten
+        written = _layout.strided(grad, *layout).copy()
+        _layout.strided(grad, *layout)[...] = 0  # the old values there were overwritten
         lead = max(getattr(value, "ndim", 0) - written.ndim, 0)
         return grad.reshape(shape), written.reshape((1,) * lead + written.shape)
 

@@ -4,10 +4,12 @@
 bytes, mytensor in elements, and the conversion is just that change of unit.
 """
 
+import operator
+
 import numpy as np
 
 from . import _dtypes, autograd
-from . import tensor as tensor_module
+from . import _tensor as tensor_module
 
 
 def numpy(self):
@@ -33,17 +35,36 @@ def numpy(self):
         raise RuntimeError(
             "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
         )
+    return _shared_array(self)
+
+
+def _shared_array(t):
+    """Return a numpy array that shows ``t``'s elements from its own storage.
+
+    Parameters
+    ----------
+    t : Tensor
+        Any layout: ``t._storage`` (1-D numpy array), ``t._shape``,
+        ``t._strides`` and ``t._offset`` (both counted in elements).
+
+    Returns
+    -------
+    numpy.ndarray
+        Of ``t``'s shape and numpy dtype, whose strides are ``t``'s in bytes;
+        a write into it changes ``t``. A tensor with no elements may give a
+        new empty array.
+    """
     # Task 6.1: an ndarray over the same memory (element strides -> byte strides)
     ### BEGIN SOLUTION
-    if 0 in self._shape:
-        return np.empty(self._shape, self._storage.dtype)
-    itemsize = self._storage.itemsize
+    if 0 in t._shape:
+        return np.empty(t._shape, t._storage.dtype)
+    itemsize = t._storage.itemsize
     return np.ndarray(
-        self._shape,
-        self._storage.dtype,
-        buffer=self._storage,
-        offset=self._offset * itemsize,
-        strides=tuple(s * itemsize for s in self._strides),
+        t._shape,
+        t._storage.dtype,
+        buffer=t._storage,
+        offset=t._offset * itemsize,
+        strides=tuple(s * itemsize for s in t._strides),
     )
     ### END SOLUTION
 
@@ -104,6 +125,28 @@ def from_numpy(array):
     """
     _check_numpy(array)
     dtype = _dtypes.from_numpy_type(array.dtype)
+    return _shared_tensor(array, dtype)
+
+
+def _shared_tensor(array, dtype):
+    """Return a Tensor whose storage is ``array``'s memory.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        Checked by ``_check_numpy``: strides are non-negative multiples of
+        the item size.
+    dtype : mytensor.dtype
+        The dtype matching ``array.dtype``.
+
+    Returns
+    -------
+    Tensor
+        Its storage starts at ``array``'s first element (``storage_offset()``
+        is 0, as in torch) and spans every element the strides reach; its
+        strides are ``array``'s in elements. An array without elements gives a
+        tensor of that shape, strides 0 and an empty storage of its own.
+    """
     # Task 6.2: share the memory (byte strides -> element strides)
     ### BEGIN SOLUTION
     if array.size == 0:
@@ -200,7 +243,7 @@ def index_scalar(self):
     """
     if self.dtype.is_floating_point or self.numel() != 1:
         raise TypeError("only integer tensors of a single element can be converted to an index")
-    return int(item(self))
+    return operator.index(item(self))
 
 
 def tolist(self):
@@ -235,7 +278,7 @@ def to(self, dtype):
     out = tensor_module.Tensor._wrap(self._array().astype(dtype.numpy_type))
     if dtype.is_floating_point:
         source = self._storage.dtype
-        autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),))
+        autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),), saves=False)
     return out
 
 

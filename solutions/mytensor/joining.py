@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from . import _layout, autograd, promotion, tensor
+from . import _layout, _tensor, autograd, promotion
 
 
 def _check_inputs(tensors):
     """torch's type checks on the argument of ``cat``; returns the tensors as a tuple."""
-    if isinstance(tensors, tensor.Tensor):
+    if isinstance(tensors, _tensor.Tensor):
         raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = tuple(tensors)
     for i, t in enumerate(tensors):
-        if not isinstance(t, tensor.Tensor):
+        if not isinstance(t, _tensor.Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     if not tensors:
         raise ValueError("mytensor.cat(): expected a non-empty list of Tensors")
@@ -62,20 +62,49 @@ def cat(tensors, dim=0):
     >>> mytensor.cat([mytensor.tensor([1, 2]), mytensor.tensor([0.5])])
     tensor([1.0000, 2.0000, 0.5000])
     """
-    # Task 3.4: cat (torch's checks, promotion, one numpy concatenate)
-    ### BEGIN SOLUTION
     tensors = _check_inputs(tensors)
-    for i, t in enumerate(tensors):
+    out, dim = _concatenate(tensors, dim)
+    return autograd.record(out, "CatBackward0", tensors, lambda g: _cat_grads(g, tensors, dim), saves=False)
+
+
+def _concatenate(tensors, dim):
+    """Join ``tensors`` along ``dim``; return the new tensor and ``dim`` as a non-negative int.
+
+    Parameters
+    ----------
+    tensors : tuple of Tensor
+        At least one (``_check_inputs`` checked that).
+    dim : int
+        May be negative.
+
+    Returns
+    -------
+    tuple
+        ``(Tensor, int)``: the joined tensor, of the promoted dtype of all
+        inputs, and the dimension it was joined along. As in torch, 1-D empty
+        tensors (shape ``(0,)``) are left out whatever the other shapes are.
+
+    Raises
+    ------
+    RuntimeError
+        ``zero-dimensional tensor (at position 0) cannot be concatenated``;
+        the size errors of ``_check_shapes``.
+    IndexError
+        For a dim out of range (``_layout.normalize_dim`` raises it).
+    """
+    # Task 3.3: cat (0-d check, promotion, one numpy concatenate)
+    ### BEGIN SOLUTION
+    for position, t in enumerate(tensors):
         if not t._shape:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+            raise RuntimeError(f"zero-dimensional tensor (at position {position}) cannot be concatenated")
     used = [t for t in tensors if t._shape != (0,)] or list(tensors[:1])
     dim = _layout.normalize_dim(dim, len(used[0]._shape))
     _check_shapes(used, dim)
     dtype = promotion.result_type(*tensors)
     arrays = [t._array() for t in used]
-    out = tensor.Tensor._wrap(np.concatenate(arrays, axis=dim, dtype=dtype.numpy_type, casting="unsafe"))
+    out = _tensor.Tensor._wrap(np.concatenate(arrays, axis=dim, dtype=dtype.numpy_type, casting="unsafe"))
+    return out, dim
     ### END SOLUTION
-    return autograd.record(out, "CatBackward0", tuple(tensors), lambda g: _cat_grads(g, tensors, dim))
 
 
 def _cat_grads(g, tensors, dim):

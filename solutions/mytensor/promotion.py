@@ -9,11 +9,11 @@ a ``float`` counts as the default float dtype (``float32``), an ``int`` as
 ``int64``, a ``bool`` as ``bool``.
 """
 
-from . import _dtypes, tensor
+from . import _dtypes, _tensor
 
 # Within the workbook's six dtypes, promoting two dtypes gives the later of the
 # two in this order: every integer fits a float, and wider beats narrower.
-_ORDER = (_dtypes.bool_, _dtypes.int16, _dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64)
+_ORDER = _dtypes.ALL
 _RANK = {d: i for i, d in enumerate(_ORDER)}
 
 
@@ -47,7 +47,7 @@ def promote_types(a, b):
 
 def _tier_and_dtype(operand):
     """Return ``(tier, dtype)``: tier 2 for dimensioned tensors, 1 for 0-d, 0 for scalars."""
-    if isinstance(operand, tensor.Tensor):
+    if isinstance(operand, _tensor.Tensor):
         return (2 if operand._shape else 1), operand.dtype
     if isinstance(operand, bool):  # before int: bool is a subclass of int
         return 0, _dtypes.bool_

@@ -2,15 +2,34 @@
 
 import numpy as np
 
-from . import _dtypes, _layout, autograd, tensor
+from . import _dtypes, _layout, _tensor, autograd
 
 
 def _reduced_axes(dim, ndim):
-    """The numpy axes for torch's ``dim``: None for every dimension, else a tuple.
+    """The numpy axes for torch's ``dim`` argument of a reduction.
 
-    An empty tuple of dims reduces every dimension, as in torch. A 0-d
-    tensor accepts dim 0 or -1 and has no axis to reduce.
+    Parameters
+    ----------
+    dim : None, int or tuple of int
+        Negative dims count from the end (``_layout.normalize_dim`` turns one
+        into an axis and raises torch's IndexError when it is out of range).
+    ndim : int
+        The number of dimensions of the tensor reduced.
+
+    Returns
+    -------
+    None or tuple of int
+        None to reduce every dimension (``dim`` None or an empty tuple);
+        else the axes, in the order given. A 0-d tensor accepts dim 0 or -1
+        and gets ``()``: no axis to reduce.
+
+    Raises
+    ------
+    RuntimeError
+        ``dim 1 appears multiple times in the list of dims`` for a dim given twice.
     """
+    # Task 3.4: sum (dims to numpy axes, then one numpy sum)
+    ### BEGIN SOLUTION
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
@@ -23,6 +42,7 @@ def _reduced_axes(dim, ndim):
             raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
         axes.append(axis)
     return tuple(axes) if ndim else ()
+    ### END SOLUTION
 
 
 def _count(shape, axes):
@@ -62,15 +82,34 @@ def sum(t, dim=None, keepdim=False):
     >>> x.sum(), x.sum(1), x.sum(0, keepdim=True)
     (tensor(15), tensor([ 3, 12]), tensor([[3, 5, 7]]))
     """
-    # Task 3.5: sum over dims (keepdim; integers and bools sum to int64)
-    ### BEGIN SOLUTION
     axes = _reduced_axes(dim, len(t._shape))
-    dtype = t.dtype if t.dtype.is_floating_point else _dtypes.int64
-    out = tensor.Tensor._wrap(t._array().sum(axis=axes, dtype=dtype.numpy_type, keepdims=keepdim))
-    ### END SOLUTION
+    out = _sum_values(t, axes, keepdim)
     name = "SumBackward0" if dim is None else "SumBackward1"
     shape = t._shape
-    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g, shape, axes, keepdim),))
+    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g, shape, axes, keepdim),), saves=False)
+
+
+def _sum_values(t, axes, keepdim):
+    """Return a new tensor with the sums of ``t``'s elements over ``axes``.
+
+    Parameters
+    ----------
+    t : Tensor
+    axes : None or tuple of int
+        What ``_reduced_axes`` returned: None sums everything.
+    keepdim : bool
+        Keep each summed axis with size 1.
+
+    Returns
+    -------
+    Tensor
+        Of ``t``'s dtype for floats; integer and bool tensors sum to ``int64``.
+    """
+    # Task 3.4: sum (dims to numpy axes, then one numpy sum)
+    ### BEGIN SOLUTION
+    dtype = t.dtype if t.dtype.is_floating_point else _dtypes.int64
+    return _tensor.Tensor._wrap(t._array().sum(axis=axes, dtype=dtype.numpy_type, keepdims=keepdim))
+    ### END SOLUTION
 
 
 def _sum_grads(g, shape, axes, keepdim):
@@ -79,7 +118,7 @@ def _sum_grads(g, shape, axes, keepdim):
     ``axes`` are the reduced axes (None for all); without ``keepdim`` they are
     put back as size-1 axes before ``g`` is broadcast to the input's ``shape``.
     """
-    # Task 7.4: local derivative of sum
+    # Task 7.1: local derivative of sum
     ### BEGIN SOLUTION
     if not keepdim:
         g = np.expand_dims(g, tuple(range(len(shape))) if axes is None else axes)
@@ -122,7 +161,7 @@ def mean(t, dim=None, keepdim=False):
     count = _count(t._shape, axes)
     total = t._array().sum(axis=axes, keepdims=keepdim)
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is nan, quietly
-        out = tensor.Tensor._wrap(np.divide(total, count, dtype=total.dtype))
+        out = _tensor.Tensor._wrap(np.divide(total, count, dtype=total.dtype))
     name = "MeanBackward0" if dim is None else "MeanBackward1"
     shape = t._shape
-    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g / count, shape, axes, keepdim),))
+    return autograd.record(out, name, (t,), lambda g: (_sum_grads(g / count, shape, axes, keepdim),), saves=False)

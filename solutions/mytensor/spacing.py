@@ -6,7 +6,7 @@ the body, so ``help(mytensor.linspace)`` shows their own words and example.
 
 import numpy as np
 
-from . import _dtypes
+from . import _dtypes, _tensor
 
 
 def linspace(start, end, steps, dtype=None):
@@ -61,7 +61,5 @@ def linspace(start, end, steps, dtype=None):
     # The first half counts up from start and the second half down from end,
     # so both ends come out exact (torch's own scheme).
     values = np.where(index < max(steps // 2, 1), first + step * index, last - step * (steps - 1 - index))
-    from .tensor import Tensor  # at call time: the package's `tensor` name is the function
-
-    return Tensor._wrap(values.astype(dtype.numpy_type))
+    return _tensor.Tensor._wrap(values.astype(dtype.numpy_type))
     ### END SOLUTION

@@ -80,14 +80,7 @@ class Tensor:
         if 0 in self._shape:
             # An empty view may start past the end of its storage, as in torch.
             return np.empty(self._shape, storage.dtype)
-        itemsize = storage.itemsize
-        return np.ndarray(
-            self._shape,
-            storage.dtype,
-            buffer=storage,
-            offset=self._offset * itemsize,
-            strides=tuple(s * itemsize for s in self._strides),
-        )
+        return _layout.strided(storage, self._shape, self._strides, self._offset)
 
     def _view(self, shape, strides, offset):
         """A tensor over the same storage with another layout."""

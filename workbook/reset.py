@@ -1,0 +1,123 @@
+"""Put one task's stub back in your mytensor/, keeping your version (``make reset``).
+
+Usage::
+
+    python -m workbook reset 1.3        # or: make reset ARGS="1.3"
+
+Every function of the task (those whose stub raises ``NotImplementedError("Task
+1.3: ...")``) goes back to the stub the release made: signature, docstring and
+the ``raise``. Nothing else in the file changes. Before writing, the whole file
+as it was is copied to ``build/reset-backup/<time>/mytensor/<file>.py``, and the
+command prints that path. The stub is rebuilt from ``solutions/mytensor``, as
+``make release`` does.
+"""
+
+import argparse
+import ast
+import datetime
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from . import release
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ResetError(Exception):
+    """The reset cannot be done; the message says why and what to do."""
+
+
+def task_functions(stub_text, task):
+    """``{function name: source lines}`` of the functions in ``stub_text`` that stub ``task``."""
+    tree = ast.parse(stub_text)
+    lines = stub_text.split("\n")
+    marker = f'NotImplementedError("Task {task}:'
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            text = lines[_first_line(node) - 1:node.end_lineno]
+            if any(marker in line for line in text):
+                found[node.name] = text
+    return found
+
+
+def _first_line(node):
+    return min([node.lineno] + [d.lineno for d in node.decorator_list])
+
+
+def replace_functions(text, functions, path):
+    """``text`` with each top-level function named in ``functions`` replaced by its lines there."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as error:
+        raise ResetError(f"{path} does not parse (line {error.lineno}: {error.msg}); fix that line first, "
+                         "then run the reset again") from None
+    spans = {node.name: (_first_line(node), node.end_lineno) for node in tree.body if isinstance(node, ast.FunctionDef)}
+    missing = sorted(set(functions) - set(spans))
+    if missing:
+        raise ResetError(f"{path} has no function {', '.join(missing)} at the top level; "
+                         "put it back (any body) and run the reset again")
+    lines = text.split("\n")
+    for name in sorted(functions, key=lambda n: spans[n][0], reverse=True):
+        start, end = spans[name]
+        lines[start - 1:end] = functions[name]
+    return "\n".join(lines)
+
+
+def _stubs(root, task):
+    """``{relative path: (stub text, functions)}`` for the files that hold ``task``."""
+    solutions = Path(root) / "solutions"
+    if not (solutions / "mytensor").is_dir():
+        raise ResetError(f"{solutions / 'mytensor'} is missing: the stubs are rebuilt from the reference library")
+    found = {}
+    for relative, data in release.build_package(solutions).items():
+        if relative.endswith(".py"):
+            functions = task_functions(data.decode("utf-8"), task)
+            if functions:
+                found[relative] = functions
+    if not found:
+        known = ", ".join(release.task_ids(solutions))
+        raise ResetError(f"there is no Task {task}; the tasks are {known}")
+    return found
+
+
+def reset(task, root=ROOT, package=None):
+    """Restore the stubs of ``task`` in ``package/mytensor``; return ``(restored lines, backup folder)``."""
+    package = Path(package or root)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    backup = Path(root) / "build" / "reset-backup" / stamp
+    planned = []
+    for relative, functions in _stubs(root, task).items():
+        target = package / relative
+        if not target.is_file():
+            raise ResetError(f"{target} is missing; run `make release` to make the student package again")
+        planned.append((target, relative, replace_functions(target.read_text("utf-8"), functions, relative), functions))
+    done = []
+    for target, relative, text, functions in planned:
+        (backup / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(target, backup / relative)
+        target.write_text(text, "utf-8")
+        done.append(f"{relative}: {', '.join(functions)}")
+    return done, backup
+
+
+def main(argv=None):
+    """Entry point of ``python -m workbook reset``; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m workbook reset", description=__doc__.split("\n")[0])
+    parser.add_argument("task", help="the task id, e.g. 1.3")
+    parser.add_argument("--package", default=str(ROOT), help="folder that holds your mytensor/ (default: %(default)s)")
+    parser.add_argument("--root", default=str(ROOT), help="the repository root, with solutions/ (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if not re.fullmatch(r"\d+\.\d+", args.task):
+        print(f"reset: '{args.task}' is not a task id; write it like 1.3", file=sys.stderr)
+        return 2
+    try:
+        done, backup = reset(args.task, args.root, args.package)
+    except ResetError as error:
+        print(f"reset: {error}. Nothing was changed.", file=sys.stderr)
+        return 1
+    print(f"Task {args.task} is a stub again in " + "; ".join(done))
+    print(f"Your version is saved in {backup}")
+    return 0
