@@ -27,9 +27,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workbook.names import ASSIGNMENT, COURSE_ID
+
 REPO = Path(__file__).resolve().parent.parent
-ASSIGNMENT = "mytensor-workbook"
-COURSE_ID = "mytensor"
 KERNEL_NAME = "mytensor-grader"
 PACKAGE = "mytensor"
 CELL_TIMEOUT = 30
