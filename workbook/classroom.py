@@ -57,13 +57,32 @@ def server_extensions(role):
 
 
 def write_role_config(directory, role, exchange):
-    """Write the Jupyter settings of ``role`` into ``directory`` (a Jupyter config folder); return it."""
+    """Write the Jupyter settings of ``role`` into ``directory`` (a Jupyter config folder); return the files.
+
+    Settings already in its ``labconfig/page_config.json`` and
+    ``jupyter_server_config.json`` are kept; only the nbgrader entries change.
+    """
     directory = Path(directory)
-    (directory / "labconfig").mkdir(parents=True, exist_ok=True)
-    (directory / "labconfig" / "page_config.json").write_text(json.dumps(page_config(role, exchange), indent=1))
-    server = {"ServerApp": {"jpserver_extensions": server_extensions(role)}}
-    (directory / "jupyter_server_config.json").write_text(json.dumps(server, indent=1))
-    return directory
+    page_path = directory / "labconfig" / "page_config.json"
+    page = _read_json(page_path)
+    page.setdefault("disabledExtensions", {}).update(page_config(role, exchange)["disabledExtensions"])
+    server_path = directory / "jupyter_server_config.json"
+    server = _read_json(server_path)
+    server.setdefault("ServerApp", {}).setdefault("jpserver_extensions", {}).update(server_extensions(role))
+    for path, data in ((page_path, page), (server_path, server)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1) + "\n")
+    return [page_path, server_path]
+
+
+def _read_json(path):
+    """The JSON object in ``path``, or ``{}`` when there is none; a broken file is an error that names it."""
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except ValueError as error:
+        raise SystemExit(f"error: {path} is not valid JSON ({error}); fix or remove it, then run this again.") from None
 
 
 def nbgrader_student_config(exchange_root, course_id):
@@ -91,15 +110,30 @@ def write_student_config(directory, exchange_root, course_id):
     -------
     list of Path
     """
-    directory = Path(directory)
+    nbgrader_path = Path(directory) / "nbgrader_config.py"
+    text = nbgrader_student_config(exchange_root, course_id)
+    if nbgrader_path.is_file() and not nbgrader_path.read_text("utf-8").startswith(text.split("\n")[0]):
+        raise SystemExit(f"error: {nbgrader_path} already holds other settings; it was left alone. "
+                         f"Add these lines to it yourself:\n{text}")
     try:
-        write_role_config(directory, "student", exchange=True)
-        (directory / "nbgrader_config.py").write_text(nbgrader_student_config(exchange_root, course_id))
+        written = write_role_config(directory, "student", exchange=True)
+        nbgrader_path.write_text(text)
     except OSError as error:
         raise SystemExit(f"error: cannot write the student config into {directory}: {error.strerror}. "
                          "Run it as the administrator (e.g. with sudo) or pass another folder.") from None
-    return [directory / "labconfig" / "page_config.json", directory / "jupyter_server_config.json",
-            directory / "nbgrader_config.py"]
+    return written + [nbgrader_path]
+
+
+def student_config_command(directory, course_id):
+    """``python -m workbook course --student-config DIR``: write the files and say what to do next."""
+    exchange = os.environ.get("WORKBOOK_EXCHANGE", DEFAULT_EXCHANGE)
+    for path in write_student_config(directory, exchange, course_id):
+        print(f"wrote {path}")
+    print(f"Students now find course {course_id!r} on the exchange {exchange}; formgrader and "
+          "Create Assignment are off in their labs. On JupyterHub also set\n"
+          f"    c.Spawner.environment = {{'JUPYTER_CONFIG_PATH': '{directory}'}}\n"
+          "so these settings come before the shared environment's own.")
+    return 0
 
 
 def configured_exchange(config_dirs, default=DEFAULT_EXCHANGE):

@@ -102,15 +102,20 @@ def role_config(root, role):
     """
     role_dir = STATE_DIR / f"config-{role}"
     exchange = classroom.configured_exchange(config_dirs(root, role_dir))
-    return classroom.write_role_config(role_dir, role, exchange=Path(exchange).is_dir())
+    classroom.write_role_config(role_dir, role, exchange=Path(exchange).is_dir())
+    return role_dir
 
 
 def environment(root, role_dir):
     """The server's environment: project and role config, isolated state, import paths."""
     env = dict(os.environ)
-    # The role's settings come first; the project's jupyter/ settings next.
-    env["JUPYTER_CONFIG_DIR"] = str(role_dir)
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(CONFIG_DIR), env.get("JUPYTER_CONFIG_PATH")]))
+    # JUPYTER_CONFIG_PATH outranks every other config folder, the environment's
+    # own included (which enables all of nbgrader): the role's settings first,
+    # then the project's jupyter/. The user's ~/.jupyter is not read at all; a
+    # folder listed twice confuses Jupyter, so the user folder is another one.
+    env["JUPYTER_CONFIG_DIR"] = str(STATE_DIR / "config-user")
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(role_dir), str(CONFIG_DIR),
+                                                               env.get("JUPYTER_CONFIG_PATH")]))
     # Settings, layouts and kernel specs of this workbook stay in the (ignored) build/ folder.
     env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(STATE_DIR / "user-settings"))
     env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(STATE_DIR / "workspaces"))
