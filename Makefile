@@ -7,34 +7,34 @@ include venv.mk
 
 .PHONY: lab test execute release check submit grade bench kit
 
-lab: $(ENV_READY)
+lab: $(STAMP)
 	$(RUN) -m workbook lab $(ARGS)
 
-test: $(ENV_READY)
+test: $(STAMP)
 	$(RUN) -m pytest $(PYTEST_ARGS)
 
 # Re-run solution notebooks and store their outputs (NB=x8_help.ipynb for one).
 # The reference library comes first on the path, then the trusted workbook/.
-execute: $(ENV_READY)
+execute: $(STAMP)
 	cd solutions && PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(CURDIR)/solutions:$(CURDIR)" \
 		jupyter nbconvert --to notebook --execute --inplace $(or $(NB),x*.ipynb)
 
-release: $(ENV_READY)
+release: $(STAMP)
 	$(RUN) -m workbook release $(ARGS)
 
-check: $(ENV_READY)
+check: $(STAMP)
 	$(RUN) -m workbook check $(ARGS)
 
-submit: $(ENV_READY)
+submit: $(STAMP)
 	$(RUN) -m workbook submit $(ARGS)
 
-grade: $(ENV_READY)
+grade: $(STAMP)
 	$(RUN) -m workbook grade $(ARGS)
 
 # The student kit: what students get instead of this repository (OUT=... to move it).
-kit: $(ENV_READY)
+kit: $(STAMP)
 	$(RUN) -m workbook kit $(or $(OUT),build/kit) $(ARGS)
 
-bench: $(ENV_READY)
+bench: $(STAMP)
 	$(RUN) benchmarks/bench_ops.py
 	$(RUN) benchmarks/bench_mlp.py

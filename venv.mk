@@ -10,17 +10,18 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# STAMP: what every command needs first, the built .venv or the checked VENV.
 ifeq ($(abspath $(VENV)),$(abspath .venv))
-ENV_READY := $(VENV)/.installed-requirements.txt
+STAMP := $(VENV)/.installed-requirements.txt
 else
-ENV_READY := shared-env
+STAMP := shared-env
 endif
 # nbgrader runs `alembic` from PATH, so the environment's bin/ goes first.
 RUN := PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/python
 
 .PHONY: venv shared-env clean-venv
 
-venv: $(ENV_READY)
+venv: $(STAMP)
 
 .venv/.installed-requirements.txt: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
