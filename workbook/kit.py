@@ -5,6 +5,8 @@ Usage::
     python -m workbook kit OUT          # a folder
     python -m workbook kit OUT --git    # the same folder as a git repository with one
                                         # commit, ready to push as a GitHub Classroom template
+    python -m workbook kit OUT --tools-only   # only the student part of workbook/: on a
+                                        # JupyterHub, the folder students' kernels import it from
 
 The kit holds the student notebooks and the stub ``mytensor/`` exactly as the
 last release wrote them (``.release-manifest.json`` lists them; a file that
@@ -175,13 +177,18 @@ def plan(root=REPO):
     return files
 
 
-def write_kit(out, root=REPO):
-    """Write the kit into the new or empty folder ``out``; return the list of files written."""
+def write_kit(out, root=REPO, tools_only=False):
+    """Write the kit into the new or empty folder ``out``; return the list of files written.
+
+    With ``tools_only``, only the kit's ``workbook/`` package is written.
+    """
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise KitError(f"{out} already exists and is not empty: remove it or choose another folder "
                        "(the kit never writes over files)")
     files = plan(root)
+    if tools_only:
+        files = {path: source for path, source in files.items() if path.startswith(PACKAGE + "/")}
     for relative, source in sorted(files.items()):
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -206,15 +213,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m workbook kit", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, help="new (or empty) folder for the kit")
     parser.add_argument("--git", action="store_true", help="make it a git repository with one commit")
+    parser.add_argument("--tools-only", action="store_true",
+                        help="write only the student part of workbook/ (for a shared environment)")
     args = parser.parse_args(argv)
     try:
-        written = write_kit(args.out)
+        written = write_kit(args.out, tools_only=args.tools_only)
         if args.git:
             make_repository(args.out)
     except KitError as error:
         print(f"kit: error: {error}", file=sys.stderr)
         return 1
     modules = [p for p in written if p.startswith(PACKAGE + "/")]
+    use = ("Put this folder on the PYTHONPATH of the students' servers." if args.tools_only
+           else "Give students this folder, never the repository.")
     print(f"kit: wrote {len(written)} files into {args.out} ({len(modules)} modules of workbook/"
-          f"{', a git repository' if args.git else ''}). Give students this folder, never the repository.")
+          f"{', a git repository' if args.git else ''}). {use}")
     return 0
