@@ -25,6 +25,7 @@ EXCHANGE_PLUGINS = ("assignment-list",)
 SERVER_EXTENSION = "nbgrader.server_extensions.{}"
 INSTRUCTOR_SERVER_EXTENSIONS = ("formgrader", "course_list")
 STUDENT_SERVER_EXTENSIONS = ("assignment_list", "validate_assignment")
+PRIVATE_SUBMIT = "workbook.exchange.PrivateSubmit"
 
 
 def page_config(role, exchange):
@@ -91,7 +92,9 @@ def nbgrader_student_config(exchange_root, course_id):
             "# finds the course's nbgrader exchange here.\n"
             "c = get_config()  # noqa: F821\n"
             f"c.Exchange.root = {str(exchange_root)!r}\n"
-            f"c.CourseDirectory.course_id = {course_id!r}\n")
+            f"c.CourseDirectory.course_id = {course_id!r}\n"
+            "# Submissions readable by the instructor's group only, not by other students.\n"
+            f"c.ExchangeFactory.submit = {PRIVATE_SUBMIT!r}\n")
 
 
 def write_student_config(directory, exchange_root, course_id):

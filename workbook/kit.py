@@ -95,7 +95,12 @@ def _module_name(node):
 
 
 def imported_modules(source, package_dir):
-    """The ``workbook`` modules that Python ``source`` imports or runs with ``-m`` (names, no package)."""
+    """The ``workbook`` modules that Python ``source`` imports, runs with ``-m`` or names in a string.
+
+    A string such as ``"workbook.exchange.PrivateSubmit"`` (a class that a
+    config names) counts as well as ``import workbook.exchange``. Only names
+    without the package prefix are returned.
+    """
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -105,7 +110,7 @@ def imported_modules(source, package_dir):
             found |= {base.rstrip(".")} | {f"{base.rstrip('.')}.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.add(node.value)
-    names = {name.split(".")[1] for name in found if name.startswith(PACKAGE + ".") and name.count(".") == 1}
+    names = {name.split(".")[1] for name in found if name.startswith(PACKAGE + ".")}
     return {name for name in names if (Path(package_dir) / f"{name}.py").is_file()}
 
 
