@@ -1,6 +1,6 @@
 # Project-local Jupyter configuration for the mytensor workbook.
-# `python -m workbook lab` (make lab) points JUPYTER_CONFIG_DIR here, so the
-# user's own ~/.jupyter never changes how the workbook looks or behaves.
+# `python -m workbook lab` (make lab) puts this folder on JUPYTER_CONFIG_PATH and
+# JUPYTER_CONFIG_DIR elsewhere, so your own ~/.jupyter never changes the workbook.
 
 # Which nbgrader extensions are on depends on who runs the lab: `workbook lab`
 # writes them for the student or instructor role into build/jupyter/config-<role>

@@ -111,8 +111,8 @@ def environment(root, role_dir):
     env = dict(os.environ)
     # JUPYTER_CONFIG_PATH outranks every other config folder, the environment's
     # own included (which enables all of nbgrader): the role's settings first,
-    # then the project's jupyter/. The user's ~/.jupyter is not read at all; a
-    # folder listed twice confuses Jupyter, so the user folder is another one.
+    # then the project's jupyter/. The user's ~/.jupyter is not read at all:
+    # JUPYTER_CONFIG_DIR, where Jupyter writes its own files, is in build/.
     env["JUPYTER_CONFIG_DIR"] = str(STATE_DIR / "config-user")
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(role_dir), str(CONFIG_DIR),
                                                                env.get("JUPYTER_CONFIG_PATH")]))
