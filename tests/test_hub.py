@@ -171,6 +171,7 @@ def what_bob_reads(cls):
         "alice's mytensor/ (her answers)": cls.homes["alice"] / ASSIGNMENT / "mytensor" / "autograd.py",
         "the exchange's inbound folder": cls.exchange / "mytensor" / "inbound",
         "alice's submission in the exchange": inbound[0] / NOTEBOOK,
+        "the secret that names alice's feedback": inbound[0] / "submission_secret.txt",
         "the exchange's feedback folder": cls.exchange / "mytensor" / "feedback",
         "the instructor's home": cls.homes["teach"],
         "the reference library (instructor's solutions/mytensor)": cls.clone / "solutions" / "mytensor" / "autograd.py",

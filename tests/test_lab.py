@@ -161,3 +161,21 @@ def test_ctrl_c_during_validate_stops_the_lab_and_it_restarts_on_the_same_port(t
         again.terminate()
         again.wait(timeout=30)
         _kill_group(again)
+
+
+def test_private_submit_gives_other_accounts_nothing(tmp_path):
+    from nbgrader.coursedir import CourseDirectory
+
+    from workbook.exchange import PrivateSubmit
+
+    (tmp_path / "work" / "mytensor").mkdir(parents=True)
+    (tmp_path / "work" / "x1.ipynb").write_text("{}")
+    (tmp_path / "work" / "mytensor" / "views.py").write_text("")
+    (tmp_path / "work" / "big.bin").write_bytes(b"0" * 2_000_000)
+    submit = PrivateSubmit(coursedir=CourseDirectory(max_file_size=1000))
+    submit.do_copy(tmp_path / "work", tmp_path / "inbound")
+    submit.set_perms(tmp_path / "inbound", fileperms=0o644, dirperms=0o755)
+    copied = sorted(p.relative_to(tmp_path / "inbound").as_posix() for p in (tmp_path / "inbound").rglob("*"))
+    assert copied == ["mytensor", "mytensor/views.py", "x1.ipynb"]
+    for path in [tmp_path / "inbound", *(tmp_path / "inbound").rglob("*")]:
+        assert path.stat().st_mode & 0o007 == 0, path
