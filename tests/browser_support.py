@@ -173,12 +173,19 @@ def click_menu(page, *path):
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$")).first.click()
 
 
-def menu_labels(page, menu):
-    """The labels of the items of one main menu (opened, read, then closed with Escape)."""
+def menu_labels(page, menu, wait_ms=5000):
+    """The labels of the visible items of one main menu (opened, read, closed); [] when it shows none."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
-    page.locator(".lm-Menu-content .lm-Menu-itemLabel").first.wait_for()
-    labels = page.locator(".lm-Menu-content .lm-Menu-itemLabel").all_inner_texts()
+    items = page.locator(".lm-Menu-content .lm-Menu-itemLabel:visible")
+    try:
+        items.first.wait_for(timeout=wait_ms)
+        labels = items.all_inner_texts()
+    except PlaywrightTimeout:
+        labels = []
     page.keyboard.press("Escape")
+    page.locator(".lm-Menu-content .lm-Menu-itemLabel:visible").first.wait_for(state="hidden")
     return [label.strip() for label in labels if label.strip()]
 
 
