@@ -1,11 +1,12 @@
 """A whole class on one machine: JupyterHub, separate Unix accounts, the nbgrader exchange.
 
 The administrator's and the instructor's steps are those of the README's
-"Running a class", with two changes that keep the test private to itself: the
+"Running a class", with changes that keep the test private to itself: the
 class lives under ``/srv/mytensor-class-<random>/`` (its exchange, shared
 environment, student config and tools) instead of ``/srv/nbgrader/exchange``,
-``/opt/mytensor-venv`` and ``/etc/jupyter``, and the shared environment is made
-from this test's installed packages instead of a second download. Then, in
+``/opt/mytensor-venv`` and ``/etc/jupyter``; the environment (``venv`` and
+``pip install -r requirements.txt``) and configurable-http-proxy (npm) are
+installed once under ``build/`` and reused. Then, in
 headless Chromium: alice logs in, fetches the workbook from the Assignment
 List, solves it (the test copies the reference library into her
 ``mytensor/``) and submits; bob submits the stubs; the instructor grades with
