@@ -1,23 +1,11 @@
 # Thin aliases. The logic lives in Python (workbook/) and in pytest.
 # `make lab` and `make test` each build .venv first if it is missing or if the
-# pins in requirements.txt changed since it was built.
+# pins in requirements.txt changed since it was built (venv.mk; VENV=... uses
+# an existing environment instead).
 
-PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-requirements.txt
-# nbgrader runs `alembic` from PATH, so the venv's bin/ goes first.
-RUN := PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONPATH="$(CURDIR)" $(BIN)/python
+include venv.mk
 
-.PHONY: venv lab test execute release check reset submit grade bench clean-venv
-
-venv: $(STAMP)
-
-$(STAMP): requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	cp requirements.txt $(STAMP)
+.PHONY: lab test execute release check reset submit grade bench kit
 
 lab: $(STAMP)
 	$(RUN) -m workbook lab $(ARGS)
@@ -28,7 +16,7 @@ test: $(STAMP)
 # Re-run solution notebooks and store their outputs (NB=x8_help.ipynb for one).
 # The reference library comes first on the path, then the trusted workbook/.
 execute: $(STAMP)
-	cd solutions && PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONPATH="$(CURDIR)/solutions:$(CURDIR)" \
+	cd solutions && PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH="$(CURDIR)/solutions:$(CURDIR)" \
 		jupyter nbconvert --to notebook --execute --inplace $(or $(NB),x*.ipynb)
 
 release: $(STAMP)
@@ -46,9 +34,10 @@ submit: $(STAMP)
 grade: $(STAMP)
 	$(RUN) -m workbook grade $(ARGS)
 
+# The student kit: what students get instead of this repository (OUT=... to move it).
+kit: $(STAMP)
+	$(RUN) -m workbook kit $(or $(OUT),build/kit) $(ARGS)
+
 bench: $(STAMP)
 	$(RUN) benchmarks/bench_ops.py
 	$(RUN) benchmarks/bench_mlp.py
-
-clean-venv:
-	rm -rf $(VENV)

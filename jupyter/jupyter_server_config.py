@@ -1,17 +1,10 @@
 # Project-local Jupyter configuration for the mytensor workbook.
-# `python -m workbook lab` (make lab) points JUPYTER_CONFIG_DIR here, so the
-# user's own ~/.jupyter never changes how the workbook looks or behaves.
+# `python -m workbook lab` (make lab) puts this folder on JUPYTER_CONFIG_PATH and
+# JUPYTER_CONFIG_DIR elsewhere, so your own ~/.jupyter never changes the workbook.
 
-# nbgrader 0.9.6 ships four server extensions. pip enables them in the venv's
-# etc/jupyter already; listing them here keeps the workbook working from any
-# environment where the package is installed but not enabled.
-c.ServerApp.jpserver_extensions = {
-    "jupyterlab": True,
-    "nbgrader.server_extensions.validate_assignment": True,
-    "nbgrader.server_extensions.assignment_list": True,
-    "nbgrader.server_extensions.course_list": True,
-    "nbgrader.server_extensions.formgrader": True,
-}
+# Which nbgrader extensions are on depends on who runs the lab: `workbook lab`
+# writes them for the student or instructor role into build/jupyter/config-<role>
+# (workbook/classroom.py), a config folder that comes before this one.
 
 # A busy port is an error to report, not a reason to drift to another port
 # the student does not know about.

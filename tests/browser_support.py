@@ -87,8 +87,8 @@ def write_lab_settings(home):
 class LabServer:
     """``python -m workbook lab`` on 127.0.0.1 in its own process group; ``stop()`` ends it."""
 
-    def __init__(self, root, home, log_path):
-        self.root, self.home, self.log_path = Path(root), Path(home), Path(log_path)
+    def __init__(self, root, home, log_path, args=()):
+        self.root, self.home, self.log_path, self.args = Path(root), Path(home), Path(log_path), list(args)
         self.port, self.token = free_port(), os.urandom(12).hex()
         self.process, self.url = None, None
 
@@ -100,7 +100,7 @@ class LabServer:
         """Start the server and return the address that ``workbook lab`` printed."""
         write_lab_settings(self.home)
         command = [sys.executable, "-m", "workbook", "lab", "--root", str(self.root), "--port", str(self.port),
-                   "--token", self.token, "--no-browser"]
+                   "--token", self.token, "--no-browser", *self.args]
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, cwd=REPO, env=isolated_env(self.home), stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
@@ -164,3 +164,31 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def click_menu(page, *path):
+    """Click through the main menu bar, e.g. ("Run", "Run All Cells")."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{path[0]}$")).click()
+    for label in path[1:]:
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$")).first.click()
+
+
+def menu_labels(page, menu, wait_ms=5000):
+    """The labels of the visible items of one main menu (opened, read, closed); [] when it shows none."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+    items = page.locator(".lm-Menu-content .lm-Menu-itemLabel:visible")
+    try:
+        items.first.wait_for(timeout=wait_ms)
+        labels = items.all_inner_texts()
+    except PlaywrightTimeout:
+        labels = []
+    page.keyboard.press("Escape")
+    page.locator(".lm-Menu-content .lm-Menu-itemLabel:visible").first.wait_for(state="hidden")
+    return [label.strip() for label in labels if label.strip()]
+
+
+def page_config(page):
+    """JupyterLab's page config (which extensions are disabled, and more) as the page received it."""
+    return page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")

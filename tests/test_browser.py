@@ -78,10 +78,10 @@ def lab(tmp_path):
     """Start ``python -m workbook lab --root <root>``; stopped (and its group killed) at teardown."""
     servers = []
 
-    def start(root):
+    def start(root, *args):
         home = tmp_path / f"home{len(servers)}"
         home.mkdir()
-        server = bs.LabServer(root, home, tmp_path / f"lab{len(servers)}.log")
+        server = bs.LabServer(root, home, tmp_path / f"lab{len(servers)}.log", args)
         servers.append(server)
         server.start()
         return server
@@ -124,13 +124,6 @@ def cells_by_role(notebook):
     return torch, graded
 
 
-def click_menu(page, *path):
-    """Click through the main menu bar, e.g. ("Run", "Run All Cells")."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{path[0]}$")).click()
-    for label in path[1:]:
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(label)}$")).first.click()
-
-
 def wait_idle(page, timeout_ms=RUN_TIMEOUT_MS):
     """Wait until the kernel is idle and no cell shows ``[*]``."""
     page.wait_for_function(
@@ -157,14 +150,14 @@ def unrun_code_cell(page):
 
 def run_every_cell(page, n_cells):
     """Run All Cells; where a failing task check stops the run, go on below it, as a student would."""
-    click_menu(page, "Run", "Run All Cells")
+    bs.click_menu(page, "Run", "Run All Cells")
     wait_idle(page)
     for _ in range(n_cells):
         index = unrun_code_cell(page)
         if index is None:
             return
         page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputPrompt").click()
-        click_menu(page, "Run", "Run Selected Cell and All Below")
+        bs.click_menu(page, "Run", "Run Selected Cell and All Below")
         wait_idle(page)
     assert unrun_code_cell(page) is None, "some cells never ran"
 
@@ -209,7 +202,7 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
     page = browser
     solutions = source_repo(tmp_path)
     root = student_tree(solutions, tmp_path)
-    server = lab(root)
+    server = lab(root, "--role", "student")
     assert server.url.endswith(f"/lab/tree/notebooks/{NOTEBOOK}?token={server.token}"), server.url
     path = root / "notebooks" / NOTEBOOK
     student_copy = nbformat.read(path, as_version=4)
@@ -217,6 +210,7 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
     assert torch_cells and graded, "x.1 needs torch demo cells and graded test cells"
     open_notebook(page, server.url, len(student_copy.cells))
     assert not page.get_by_text("Jupyter news").count(), "the news pop-up is back"
+    assert_student_lab_without_exchange(page)
     bs.screenshot(page, "student-1-opened")
 
     run_every_cell(page, len(student_copy.cells))
@@ -240,6 +234,17 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
     verdict = dialog.inner_text()
     assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
     dialog.get_by_role("button", name="OK").click()
+
+
+def assert_student_lab_without_exchange(page):
+    """No formgrader, no Create Assignment sidebar, and no Assignment List that could only fail."""
+    disabled = bs.page_config(page).get("disabledExtensions", [])
+    for plugin in ("formgrader", "create-assignment", "assignment-list"):
+        assert f"@jupyter/nbgrader:{plugin}" in disabled, disabled
+    labels = bs.menu_labels(page, "Nbgrader")
+    assert not {"Formgrader", "Assignment List"} & set(labels), labels
+    assert not page.get_by_text("Error fetching courses!").count()
+    assert not page.get_by_title("Create Assignment").count()
 
 
 # ---------------------------------------------------------------- exchange and formgrader
@@ -297,9 +302,10 @@ def inbound(course):
 
 def test_exchange_fetch_and_submit(browser, lab, course):
     page = browser
-    server = lab(course["student"])
+    server = lab(course["student"], "--role", "student")
     page.goto(f"{server.base}/lab?token={server.token}")
-    click_menu(page, "Nbgrader", "Assignment List")
+    assert "Formgrader" not in bs.menu_labels(page, "Nbgrader")
+    bs.click_menu(page, "Nbgrader", "Assignment List")
     released = page.locator("#released_assignments_list")
     released.get_by_text(ASSIGNMENT).wait_for(timeout=30_000)
     bs.screenshot(page, "exchange-1-released")
@@ -332,9 +338,9 @@ def test_formgrader_shows_autograded_score(browser, lab, course):
     nbgrader(["collect", ASSIGNMENT], course["dir"], course["home"])
     nbgrader(["autograde", ASSIGNMENT, "--force"], course["dir"], course["home"])
 
-    server = lab(course["dir"])
+    server = lab(course["dir"], "--role", "instructor")
     page.goto(f"{server.base}/lab?token={server.token}")
-    click_menu(page, "Nbgrader", "Formgrader")
+    bs.click_menu(page, "Nbgrader", "Formgrader")
     frame = page.frame_locator("iframe").first
     frame.locator(f'a[href*="manage_submissions/{ASSIGNMENT}"]').click()  # the "# Submissions" count
     row = frame.locator("tbody tr", has_text=student_id())

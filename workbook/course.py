@@ -23,9 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workbook.names import ASSIGNMENT, COURSE_ID
+
 REPO = Path(__file__).resolve().parent.parent
-ASSIGNMENT = "mytensor-workbook"
-COURSE_ID = "mytensor"
 PACKAGE = "mytensor"
 CELL_TIMEOUT = 30
 CONFIG_ERROR = "Exception while loading config file"
@@ -211,7 +211,13 @@ def main(argv=None):
     """``python -m workbook course``: build the course folder for nbgrader."""
     parser = argparse.ArgumentParser(prog="python -m workbook course", description=main.__doc__)
     parser.add_argument("--root", type=Path, default=course_root(), help="course folder (default %(default)s)")
+    parser.add_argument("--student-config", type=Path, metavar="DIR",
+                        help="only write the students' system-wide settings into DIR (e.g. /etc/jupyter)")
     args = parser.parse_args(argv)
+    if args.student_config:
+        from workbook import classroom
+
+        return classroom.student_config_command(args.student_config, COURSE_ID)
     notebooks, package = default_inputs()
     root = build(args.root, notebooks, package)
     print(f"course ready in {root}: {len(notebooks)} notebooks, release in {root / 'release' / ASSIGNMENT}")

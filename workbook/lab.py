@@ -1,13 +1,16 @@
 """Start JupyterLab on the workbook (what ``make lab`` runs).
 
 Usage: ``python -m workbook lab [--root DIR] [--port N] [--ip HOST] [--token T]
-[any other jupyter lab option, e.g. --no-browser]``.
+[--role student|instructor] [any other jupyter lab option, e.g. --no-browser]``.
 
 The server runs with the project's own Jupyter configuration (``jupyter/`` in
-this repository, never the user's ``~/.jupyter``): nbgrader's extensions on, the
-news pop-up off. Kernels find the student library ``mytensor/`` and the trusted
-``workbook`` package through PYTHONPATH, and the venv's ``bin/`` comes first on
-PATH because nbgrader runs ``alembic`` from there.
+this folder, never the user's ``~/.jupyter``), the news pop-up off. A student's
+lab (the default in the student kit) hides nbgrader's instructor parts; an
+instructor's lab (the default where ``solutions/`` exists) shows them all. The
+Assignment List appears only when an nbgrader exchange exists. Kernels find the
+student library ``mytensor/`` and the ``workbook`` package through PYTHONPATH,
+and the environment's ``bin/`` comes first on PATH because nbgrader runs
+``alembic`` from there.
 """
 
 import argparse
@@ -22,9 +25,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from workbook import classroom
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "jupyter"
 STATE_DIR = REPO / "build" / "jupyter"
+# A normal shutdown (kernels included) takes a second or two. A Validate run
+# blocks the server's event loop, so it cannot see a Ctrl-C until the run ends.
+STOP_GRACE = 5.0
 FIRST_NOTEBOOKS = ("notebooks/x1_creating.ipynb", "x1_creating.ipynb")
 READY_TIMEOUT = 120.0
 
@@ -36,6 +44,8 @@ def parse_args(argv):
     parser.add_argument("--port", type=int, default=8888, help="port to listen on (default: 8888)")
     parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--token", help="login token (default: a new random one)")
+    parser.add_argument("--role", choices=classroom.ROLES, default=default_role(),
+                        help="which nbgrader parts to show (default here: %(default)s)")
     args, rest = parser.parse_known_args(argv)
     if not 0 < args.port < 65536:
         parser.error(f"--port must be between 1 and 65535, not {args.port}")
@@ -44,9 +54,18 @@ def parse_args(argv):
     return args, rest
 
 
+def default_role():
+    """``instructor`` in the repository (it holds ``solutions/``), ``student`` in the kit."""
+    return "instructor" if (REPO / "solutions").is_dir() else "student"
+
+
 def port_problem(ip, port):
     """Why JupyterLab could not listen on ``ip:port``, or None if it can."""
     with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as probe:
+        if os.name != "nt":
+            # As the server itself does: the closed connections of a server
+            # stopped a moment ago (TIME_WAIT) must not block a restart.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((ip, port))
         except OSError as error:
@@ -67,10 +86,36 @@ def first_page(root):
     return "/lab"
 
 
-def environment(root):
-    """The server's environment: project config, isolated state, import paths."""
+def config_dirs(root, role_dir):
+    """The Jupyter config folders the server reads, highest priority first (``root`` is its cwd)."""
+    from jupyter_core.paths import ENV_CONFIG_PATH, SYSTEM_CONFIG_PATH
+
+    extra = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    return [root, role_dir, CONFIG_DIR, *extra, *ENV_CONFIG_PATH, *SYSTEM_CONFIG_PATH]
+
+
+def role_config(root, role):
+    """Write the settings of ``role`` into build/ and return their folder.
+
+    The Assignment List shows only when the exchange that nbgrader would use
+    exists; a course without one collects work with ``make submit``.
+    """
+    role_dir = STATE_DIR / f"config-{role}"
+    exchange = classroom.configured_exchange(config_dirs(root, role_dir))
+    classroom.write_role_config(role_dir, role, exchange=Path(exchange).is_dir())
+    return role_dir
+
+
+def environment(root, role_dir):
+    """The server's environment: project and role config, isolated state, import paths."""
     env = dict(os.environ)
-    env["JUPYTER_CONFIG_DIR"] = str(CONFIG_DIR)
+    # JUPYTER_CONFIG_PATH outranks every other config folder, the environment's
+    # own included (which enables all of nbgrader): the role's settings first,
+    # then the project's jupyter/. The user's ~/.jupyter is not read at all:
+    # JUPYTER_CONFIG_DIR, where Jupyter writes its own files, is in build/.
+    env["JUPYTER_CONFIG_DIR"] = str(STATE_DIR / "config-user")
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(role_dir), str(CONFIG_DIR),
+                                                               env.get("JUPYTER_CONFIG_PATH")]))
     # Settings, layouts and kernel specs of this workbook stay in the (ignored) build/ folder.
     env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(STATE_DIR / "user-settings"))
     env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(STATE_DIR / "workspaces"))
@@ -112,10 +157,16 @@ def banner(url):
             f"      {url}\n\n  Stop it with Ctrl-C in this terminal.\n{line}\n")
 
 
-def stop(server):
+def stop(server, grace=STOP_GRACE):
+    """Let the server shut down for ``grace`` seconds, then kill it; return its exit status.
+
+    A second Ctrl-C kills it at once.
+    """
     try:
-        return server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
+        return server.wait(timeout=grace)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        print(f"JupyterLab did not stop within {grace:.0f} s (a Validate run holds it up): stopping it now.",
+              file=sys.stderr, flush=True)
         server.kill()
         return server.wait()
 
@@ -131,7 +182,7 @@ def main(argv=None):
     command = jupyter_command(args, rest, root, token)
     host = f"[{args.ip}]" if ":" in args.ip else args.ip
     base_url = f"http://{host}:{args.port}"
-    server = subprocess.Popen(command, cwd=root, env=environment(root))
+    server = subprocess.Popen(command, cwd=root, env=environment(root, role_config(root, args.role)))
     # `kill` or a closed terminal stops the server too, not only this launcher.
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
@@ -147,6 +198,7 @@ def main(argv=None):
         return server.wait()
     except KeyboardInterrupt:
         # The server got the same Ctrl-C; give it time to shut its kernels down.
+        print("Stopping JupyterLab ...", file=sys.stderr, flush=True)
         return stop(server)
 
 

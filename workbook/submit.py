@@ -13,7 +13,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from workbook.course import ASSIGNMENT, REPO
+from workbook.names import ASSIGNMENT
+
+REPO = Path(__file__).resolve().parent.parent
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9._-]+")
 
