@@ -99,11 +99,12 @@ def _probe(address, timeout):
         finally:
             comm.abort()
 
-    fix = f"start one with `dask scheduler` and give its address as tcp://HOST:PORT"
+    fix = "start one with `dask scheduler` and give its address as tcp://HOST:PORT"
     try:
-        answer = asyncio.run(identity())
+        answer = asyncio.run(asyncio.wait_for(identity(), timeout))  # dask's handshake has no timeout of its own
     except Exception as error:  # a refused, silent or foreign endpoint: all mean "no scheduler here"
-        raise SystemExit(f"error: cannot reach a Dask scheduler at {address} ({error}): {fix}") from None
+        reason = str(error) or f"no answer within {timeout} s"
+        raise SystemExit(f"error: cannot reach a Dask scheduler at {address} ({reason}): {fix}") from None
     if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
         raise SystemExit(f"error: {address} answers but is not a Dask scheduler: {fix}")
 
