@@ -9,7 +9,6 @@ anything is written.
 """
 
 import contextlib
-import json
 import os
 import signal
 import socket
@@ -22,52 +21,13 @@ from pathlib import Path
 import pytest
 
 from tests.grading import tiny
+from tests.grading.cluster import cluster_env, dask_cluster
 from tests.test_grading import PARTIAL, read_grades
 from workbook import cluster, course, grade
 
 pytestmark = pytest.mark.slow
 REPO = course.REPO
-DASK = Path(sys.executable).parent / "dask"
 STUDENTS = {"ref": tiny.REFERENCE, "stub": tiny.STUB, "partial": PARTIAL, "ref2": tiny.REFERENCE}
-
-
-def _env():
-    return course.tool_env(None, {"PYTHONPATH": str(REPO)})
-
-
-def _wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {seconds} s")
-
-
-@contextlib.contextmanager
-def dask_cluster(tmp, workers=2):
-    """A ``dask scheduler`` and ``workers`` ``dask worker`` processes (one thread each) on 127.0.0.1."""
-    info = tmp / "scheduler.json"
-    local = ["--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]
-    processes = [subprocess.Popen([str(DASK), "scheduler", "--port", "0", "--scheduler-file", str(info), *local],
-                                  cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=open(tmp / "scheduler.log", "w"))]
-    try:
-        _wait_for(lambda: info.exists() and info.stat().st_size, 60, "the scheduler's start")
-        for n in range(workers):
-            command = [str(DASK), "worker", "--scheduler-file", str(info), "--nthreads", "1", "--no-nanny",
-                       "--name", f"w{n}", "--local-directory", str(tmp / f"w{n}"), *local]
-            processes.append(subprocess.Popen(command, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL,
-                                              stderr=open(tmp / f"worker{n}.log", "w")))
-        address = json.loads(info.read_text())["address"]
-        yield address, processes[1:]
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=30)
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +126,7 @@ def test_an_unreachable_scheduler_is_reported_before_any_work(tiny_run):
     address = f"tcp://127.0.0.1:{_free_port()}"
     command = [sys.executable, "-m", "workbook", "grade", str(tmp / "in"), "--course", str(tmp / "no-course"),
                "--out", str(tmp / "never"), "--scheduler", address]
-    done = subprocess.run(command, cwd=REPO, env=_env(), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, cwd=REPO, env=cluster_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert f"cannot reach a Dask scheduler at {address}" in done.stderr and "dask scheduler" in done.stderr
     assert "Traceback" not in done.stderr

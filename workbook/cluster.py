@@ -21,6 +21,7 @@ with the reason.
 import asyncio
 import atexit
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -52,8 +53,13 @@ class WorkerUnfit(RuntimeError):
     """This worker cannot grade as the instructor's machine would (no sandbox, other code)."""
 
 
+@functools.lru_cache(maxsize=1)
 def fingerprint():
-    """A digest of what decides a grade on this machine: ``workbook/``, the nbgrader config, library versions."""
+    """A digest of what decides a grade in this process: ``workbook/``, the nbgrader config, library versions.
+
+    Taken once per process, so it describes the code this process runs even
+    if the files change afterwards.
+    """
     digest = hashlib.sha256()
     for path in sorted((course.REPO / "workbook").glob("*.py")) + [course.REPO / "nbgrader_config.py"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -117,10 +123,18 @@ def _check_workers(client, address, timeout):
         raise SystemExit(f"error: the Dask scheduler at {address} has no workers: "
                          + START_WORKERS.format(address=address)) from None
     wanted = {"fingerprint": fingerprint(), "sandbox": not os.environ.get("WORKBOOK_NO_SANDBOX")}
-    reports = client.run(worker_problem, wanted["fingerprint"], wanted["sandbox"])
-    problems = [f"  {worker}: {problem}" for worker, problem in sorted(reports.items()) if problem]
+    reports = client.run(worker_problem, wanted["fingerprint"], wanted["sandbox"], on_error="return")
+    problems = [f"  {worker}: {_worded(problem)}" for worker, problem in sorted(reports.items()) if problem]
     if problems:
         raise SystemExit("error: some Dask workers cannot grade as this machine would:\n" + "\n".join(problems))
+
+
+def _worded(problem):
+    """A worker's problem as a sentence; an exception means it could not run the workbook's code at all."""
+    if not isinstance(problem, BaseException):
+        return str(problem)
+    return (f"cannot run the workbook's code ({type(problem).__name__}: {problem}): start `dask worker` "
+            "from the repository with its venv's bin/ first on PATH and PYTHONPATH set to the repository")
 
 
 class Cluster:
