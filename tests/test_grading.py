@@ -94,6 +94,24 @@ def test_feedback_shows_messages_but_no_hidden_test_code(zip_run):
     assert tiny.HIDDEN_MARKER in source
 
 
+def test_no_sandbox_grades_and_marks_every_row(tiny_course, tmp_path):
+    """--no-sandbox still grades, through the same worker as a plain process, and says so."""
+    release = tiny_course / "release" / tiny.ASSIGNMENT
+    for student, files in {"free-ref": tiny.REFERENCE, "free-stub": tiny.STUB}.items():
+        tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", release, files, student)
+    out = tmp_path / "out"
+    try:
+        code = grade.main([str(tmp_path / "in"), "--course", str(tiny_course), "--out", str(out),
+                           "--assignment", tiny.ASSIGNMENT, "--no-sandbox"])
+    finally:
+        os.environ.pop("WORKBOOK_NO_SANDBOX", None)
+    rows = read_grades(out / "grades.csv")
+    assert code == 0
+    assert float(rows["free-ref"]["total"]) == tiny.points() and float(rows["free-stub"]["total"]) == 0
+    assert all(row["flags"].startswith("UNSANDBOXED") for row in rows.values())
+    assert "UNSANDBOXED" in (out / "report.html").read_text()
+
+
 def test_exclude_overwriting_is_generated_from_the_package(tiny_course):
     listed = course.exclude_overwriting(tiny_course)[tiny.ASSIGNMENT]
     assert listed == sorted(f"mytensor/{name}" for name in tiny.STUB)

@@ -73,6 +73,7 @@ def bwrap():
 
 
 _copies = {}
+_staged = {}
 
 
 def _launchable(binary):
@@ -174,13 +175,13 @@ def _reachable(folder):
     """``folder``, or a copy in a temporary folder that other users may read (for root)."""
     if os.geteuid() != 0 or _others_can_reach(folder / "x"):
         return folder
-    if folder not in _copies:
+    if folder not in _staged:
         home = _stage_home()
-        target = home / f"{len(_copies)}-{folder.name}"
+        target = home / f"{folder.parent.name}-{folder.name}"
         if not target.exists():
             _copy_tree(folder, target)
-        _copies[folder] = target
-    return _copies[folder]
+        _staged[folder] = target
+    return _staged[folder]
 
 
 def _stage_home():
@@ -253,8 +254,14 @@ def command(package, memory_mb):
 
 
 def unsandboxed_command(package, memory_mb):
-    """The same worker as a plain child process (``--no-sandbox``): limits, but no isolation."""
-    trusted = Path(workbook.__file__).resolve().parent.parent
+    """The same worker as a plain child process (``--no-sandbox``): limits, but no isolation.
+
+    ``workbook`` is reached through a folder that holds only a link to it: its
+    own parent may hold another ``mytensor`` (the repository's stubs).
+    """
+    trusted = Path(tempfile.mkdtemp(prefix="workbook-trusted-"))
+    atexit.register(shutil.rmtree, trusted, True)
+    (trusted / "workbook").symlink_to(Path(workbook.__file__).resolve().parent)
     site = Path(numpy.__file__).resolve().parent.parent
     return _worker_argv(sys.executable, trusted, site, Path(package).parent, memory_mb)
 
