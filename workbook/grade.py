@@ -297,7 +297,7 @@ def parse(argv):
     parser.add_argument("submissions", nargs="?", type=Path, help="folder of submission zips (an LMS download)")
     parser.add_argument("--exchange", action="store_true", help="collect from the nbgrader exchange instead")
     parser.add_argument("--jobs", type=int, help="submissions graded at once (default 1; with --scheduler, "
-                        "submissions sent at once, default twice the cluster's threads)")
+                        "submissions sent at once, default the cluster's threads)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="grade on the workers of this Dask scheduler instead of this machine")
     parser.add_argument("--course", type=Path, default=course.course_root(), help="course folder (default %(default)s)")
@@ -341,7 +341,7 @@ def main(argv=None):
             folders, problems, notes = from_exchange(root, args.assignment)
         else:
             folders, problems, notes = from_zips(root, args.submissions.resolve(), args.assignment)
-        jobs = args.jobs or (2 * remote.threads() if remote else 1)
+        jobs = args.jobs or (remote.threads() if remote else 1)
         results = grade_all(root, folders, jobs, args.assignment, args.timeout, remote)
     finally:
         if remote:
