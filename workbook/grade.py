@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from workbook import course, integrity, intake, report, sandbox
+from workbook import cluster, course, integrity, intake, report, sandbox
 from workbook.course import ASSIGNMENT, COURSE_ID
 
 STUDENT_TIMEOUT = 1200
@@ -57,13 +57,16 @@ class Grader:
     with its process group and replaced.
     """
 
-    def __init__(self, log):
+    def __init__(self, log, env=None):
         self.log = log
+        self.env = env or {}
         self.process = None
 
     def _start(self):
         command = [sys.executable, "-P", "-m", "workbook.gradeworker", "--serve"]
         env = course.tool_env(None, {"WORKBOOK_DB_URL": ""})
+        env.update(self.env)  # a None setting is one that must not be set
+        env = {name: value for name, value in env.items() if value is not None}
         with open(self.log, "a") as log:
             self.process = subprocess.Popen(
                 command, cwd=course.REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -83,6 +86,10 @@ class Grader:
         except (OSError, ValueError, KeyError, TypeError):
             self.stop()
             return None
+
+    def stopped_reason(self, timeout):
+        """Why the last job has no exit code."""
+        return f"grading stopped after {timeout} s"
 
     def stop(self, grace=0):
         """End the grader: after ``grace`` seconds to finish on its own, kill it and all it started."""
@@ -132,7 +139,7 @@ def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, tim
     job = {"work": str(work), "student": student, "assignment": assignment, "reasons": torch}
     code = grader.grade(job, timeout)
     if code is None:
-        result.flags.append(f"grading stopped after {timeout} s")
+        result.flags.append(grader.stopped_reason(timeout))
     elif code != 0 or not log.exists() or course.CONFIG_ERROR in log.read_text():
         result.flags.append("nbgrader reported errors")
     result.flags += [f"ZEROED: {finding}" for finding in torch + _findings(work)]
@@ -205,8 +212,11 @@ def copy_grades(source_url, dest_url, assignment, student):
         dst.db.commit()
 
 
-def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT):
+def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_TIMEOUT, remote=None):
     """Grade ``{student: submitted folder}`` with ``jobs`` workers; merge serially.
+
+    With ``remote`` (a :class:`workbook.cluster.Cluster`), the jobs run on its
+    Dask workers and ``jobs`` is how many are sent at once.
 
     Returns
     -------
@@ -217,7 +227,7 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
     base = tempfile.mkdtemp(prefix="mytensor-grading-")
     graders = queue.Queue()
     for n in range(max(1, jobs)):
-        graders.put(Grader(Path(base) / f"grader-{n}.log"))
+        graders.put(remote.grader(n) if remote else Grader(Path(base) / f"grader-{n}.log"))
 
     def one(student, folder):
         grader = graders.get()
@@ -286,7 +296,10 @@ def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m workbook grade", description=__doc__.split("\n")[0])
     parser.add_argument("submissions", nargs="?", type=Path, help="folder of submission zips (an LMS download)")
     parser.add_argument("--exchange", action="store_true", help="collect from the nbgrader exchange instead")
-    parser.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
+    parser.add_argument("--jobs", type=int, help="submissions graded at once (default 1; with --scheduler, "
+                        "submissions sent at once, default the cluster's threads)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="grade on the workers of this Dask scheduler instead of this machine")
     parser.add_argument("--course", type=Path, default=course.course_root(), help="course folder (default %(default)s)")
     parser.add_argument("--out", type=Path, default=course.REPO / "build" / "grades", help="where grades.csv and report.html go")
     parser.add_argument("--assignment", default=ASSIGNMENT, help="assignment name (default %(default)s)")
@@ -299,12 +312,17 @@ def parse(argv):
     return args
 
 
-def use_sandbox(wanted):
-    """Stop with the fix when no sandbox can start; with ``--no-sandbox``, say so in every row."""
+def use_sandbox(wanted, here=True):
+    """Stop with the fix when no sandbox can start; with ``--no-sandbox``, say so in every row.
+
+    ``here`` is False when the jobs run on a cluster: its workers are checked instead.
+    """
     if not wanted:
         os.environ["WORKBOOK_NO_SANDBOX"] = "1"
         return
     os.environ.pop("WORKBOOK_NO_SANDBOX", None)
+    if not here:
+        return
     try:
         sandbox.prepare()
     except sandbox.SandboxUnavailable as error:
@@ -315,13 +333,19 @@ def main(argv=None):
     """Grade every submission; write grades.csv, nbgrader_grades.csv and report.html."""
     args = parse(argv)
     root = args.course.resolve()
-    use_sandbox(not args.no_sandbox)
-    ensure_course(root, args.assignment)
-    if args.exchange:
-        folders, problems, notes = from_exchange(root, args.assignment)
-    else:
-        folders, problems, notes = from_zips(root, args.submissions.resolve(), args.assignment)
-    results = grade_all(root, folders, args.jobs, args.assignment, args.timeout)
+    use_sandbox(not args.no_sandbox, here=not args.scheduler)
+    remote = cluster.connect(args.scheduler) if args.scheduler else None
+    try:
+        ensure_course(root, args.assignment)
+        if args.exchange:
+            folders, problems, notes = from_exchange(root, args.assignment)
+        else:
+            folders, problems, notes = from_zips(root, args.submissions.resolve(), args.assignment)
+        jobs = args.jobs or (remote.threads() if remote else 1)
+        results = grade_all(root, folders, jobs, args.assignment, args.timeout, remote)
+    finally:
+        if remote:
+            remote.close()
     for student, extra in notes.items():
         results[student].flags[:0] = extra
     args.out.mkdir(parents=True, exist_ok=True)

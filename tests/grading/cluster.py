@@ -1,0 +1,56 @@
+"""A real Dask cluster on 127.0.0.1 for the cluster tests and the cluster benchmark."""
+
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from workbook import course
+
+DASK = Path(sys.executable).parent / "dask"
+
+
+def cluster_env():
+    """The environment of a ``dask`` process: the venv first on PATH, the repository importable."""
+    return course.tool_env(None, {"PYTHONPATH": str(course.REPO)})
+
+
+def _start(command, log):
+    with open(log, "w") as err:
+        return subprocess.Popen(command, cwd=course.REPO, env=cluster_env(), stdout=subprocess.DEVNULL, stderr=err)
+
+
+def wait_for(condition, seconds, what):
+    """Poll ``condition`` every 0.2 s for at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
+@contextlib.contextmanager
+def dask_cluster(tmp, workers=2, threads=1):
+    """A ``dask scheduler`` and ``workers`` ``dask worker`` processes (no nanny) on 127.0.0.1; yields (address, workers)."""
+    info = tmp / "scheduler.json"
+    local = ["--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]
+    processes = [_start([str(DASK), "scheduler", "--port", "0", "--scheduler-file", str(info), *local], tmp / "scheduler.log")]
+    try:
+        wait_for(lambda: info.exists() and info.stat().st_size, 60, "the scheduler's start")
+        for n in range(workers):
+            command = [str(DASK), "worker", "--scheduler-file", str(info), "--nthreads", str(threads), "--no-nanny",
+                       "--name", f"w{n}", "--local-directory", str(tmp / f"w{n}"), *local]
+            processes.append(_start(command, tmp / f"worker{n}.log"))
+        address = json.loads(info.read_text())["address"]
+        yield address, processes[1:]
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+            process.kill()
+            process.wait()

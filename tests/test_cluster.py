@@ -1,0 +1,187 @@
+"""Grading on a Dask cluster: a real scheduler and two worker processes on 127.0.0.1.
+
+The tiny assignment of tests/grading is graded through ``--scheduler`` and
+locally with ``--jobs 1``: the grades must be the same. A worker killed in the
+middle of a job has that job run again on the other worker. An address with
+no scheduler behind it is refused before any work, with the address, a
+non-zero exit and no traceback. What a worker sends back is checked before
+anything is written.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.grading import tiny
+from tests.grading.cluster import cluster_env, dask_cluster
+from tests.test_grading import PARTIAL, read_grades
+from workbook import cluster, course, grade
+
+pytestmark = pytest.mark.slow
+REPO = course.REPO
+STUDENTS = {"ref": tiny.REFERENCE, "stub": tiny.STUB, "partial": PARTIAL, "ref2": tiny.REFERENCE}
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The tiny course and a folder of zips from four students (two with the same package)."""
+    tmp = tmp_path_factory.mktemp("cluster")
+    notebooks, package = tiny.write_source(tmp / "src")
+    root = course.build(tmp / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
+    for student, files in STUDENTS.items():
+        tiny.make_zip(tmp / "in" / f"{student}__mytensor-workbook.zip", root / "release" / tiny.ASSIGNMENT, files, student)
+    return tmp, root
+
+
+def _grade(tmp, root, out, *extra):
+    argv = [str(tmp / "in"), "--course", str(root), "--out", str(tmp / out), "--assignment", tiny.ASSIGNMENT, *extra]
+    return grade.main(argv), read_grades(tmp / out / "grades.csv")
+
+
+def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path):
+    tmp, root = tiny_run
+    code, local = _grade(tmp, root, "local", "--jobs", "1")
+    with dask_cluster(tmp_path) as (address, _):
+        remote_code, remote = _grade(tmp, root, "remote", "--scheduler", address)
+    assert code == remote_code == 0
+    assert remote == local
+    assert float(remote["ref"]["total"]) == tiny.points() and float(remote["stub"]["total"]) == 0
+    assert float(remote["partial"]["total"]) == tiny.points(1)
+    workers = {_graded_on(root, student) for student in STUDENTS}
+    assert len(workers) == 2, f"both workers should have graded: {workers}"
+    for student in STUDENTS:
+        page = root / "feedback" / student / tiny.ASSIGNMENT / "x1_double.html"
+        assert page.is_file() and tiny.HIDDEN_MARKER not in page.read_text()
+
+
+def _graded_on(root, student):
+    log = (root / "grading" / "logs" / f"{student}.log").read_text()
+    return log.rsplit("graded on the Dask worker ", 1)[1].split()[0]
+
+
+def _processes():
+    """``{pid: (parent pid, command line)}`` of every process."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            found[int(stat.parent.name)] = (parent, (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return found
+
+
+def _kill_mid_job(workers, killed, stop):
+    """Kill the first worker whose grader has a sandbox running (a job in progress), with that grader."""
+    pids = {worker.pid for worker in workers}
+    while not stop.is_set():
+        table = _processes()
+        for pid, (parent, command) in table.items():
+            busy = any(p == pid for p, _ in table.values())
+            if parent in pids and "workbook.gradeworker" in command and busy:
+                os.kill(parent, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)  # the grader is in a session of its own
+                killed.append(parent)
+                return
+        time.sleep(0.1)
+
+
+def test_a_worker_killed_mid_job_has_its_submission_graded_elsewhere(tiny_run, tmp_path):
+    tmp, root = tiny_run
+    killed, stop = [], threading.Event()
+    with dask_cluster(tmp_path) as (address, workers):
+        watcher = threading.Thread(target=_kill_mid_job, args=(workers, killed, stop), daemon=True)
+        watcher.start()
+        try:
+            code, rows = _grade(tmp, root, "killed", "--scheduler", address)
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+    assert killed, "no job was seen running"
+    assert code == 0
+    assert {s: float(r["total"]) for s, r in rows.items()} == {
+        "ref": tiny.points(), "stub": 0, "partial": tiny.points(1), "ref2": tiny.points()}
+    retried = [s for s in STUDENTS if "a worker that dies mid-job" in (root / "grading" / "logs" / f"{s}.log").read_text()]
+    assert len(retried) == 1
+    log = (root / "grading" / "logs" / f"{retried[0]}.log").read_text()
+    started = log.split("started on ", 1)[1].split(": a worker")[0].split(", ")
+    assert len(started) == 2 and started[0] != started[1] and _graded_on(root, retried[0]) == started[1]
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_scheduler_is_reported_before_any_work(tiny_run):
+    tmp, root = tiny_run
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    command = [sys.executable, "-m", "workbook", "grade", str(tmp / "in"), "--course", str(tmp / "no-course"),
+               "--out", str(tmp / "never"), "--scheduler", address]
+    done = subprocess.run(command, cwd=REPO, env=cluster_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert f"cannot reach a Dask scheduler at {address}" in done.stderr and "dask scheduler" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp / "no-course").exists() and not (tmp / "never").exists()
+
+
+def test_a_listener_that_is_not_a_scheduler_is_refused(tmp_path):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        with pytest.raises(SystemExit, match=f"{address}.*dask scheduler"):
+            cluster.connect(address, timeout=2)
+    with pytest.raises(SystemExit, match="cannot reach a Dask scheduler at nonsense://x"):
+        cluster.connect("nonsense://x", timeout=2)
+
+
+def test_the_job_ships_the_private_course_and_not_the_gradebook(tiny_run, tmp_path):
+    tmp, root = tiny_run
+    submitted = tmp_path / "sub"
+    tiny.write_package(submitted / "mytensor", tiny.REFERENCE)
+    (submitted / "notes.txt").write_text("left out")
+    work, left_out = grade.prepare(root, tmp_path / "base", "ada", submitted, tiny.ASSIGNMENT)
+    files = cluster.read_files(work)
+    assert left_out == ["notes.txt"]
+    assert files["gradebook.db"] == (root / "grading" / "template.db").read_bytes()
+    assert {name.split("/")[0] for name in files} == {"gradebook.db", "source", "submitted"}
+    assert not [name for name in files if name.startswith("submitted/") and "notes.txt" in name]
+
+
+GOOD = {"code": 0, "worker": "tcp://w", "files": {"gradebook.db": cluster.SQLITE + b"rows", "grading.log": b"ok",
+                                                   "autograded/ada/tiny/x1_double.ipynb": b"{}"}}
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"files": {"../gradebook.db": b""}}, "unexpected path"),
+    ({"files": {"/etc/passwd": b""}}, "unexpected path"),
+    ({"files": {"autograded/bob/tiny/x1.ipynb": b""}}, "unexpected path"),
+    ({"files": {"autograded/ada/tiny/./x1.ipynb": b""}}, "unexpected path"),
+    ({"files": {"source/tiny/x1.ipynb": b""}}, "unexpected path"),
+    ({"files": {"autograded/ada/tiny": b""}}, "unexpected path"),
+    ({"files": {"gradebook.db": b"not sqlite"}}, "not an SQLite"),
+    ({"files": {"grading.log": "text"}}, "wrong type"),
+    ({"files": [("grading.log", b"")]}, "not a mapping"),
+    ({"code": "0"}, "wrong type"),
+    ({"extra": 1}, "not a grading result"),
+])
+def test_a_bad_reply_from_a_worker_is_rejected_before_writing(change, words, tmp_path):
+    reply = {**GOOD, **change}
+    with pytest.raises(cluster.Rejected, match=words):
+        cluster.check_reply(reply, "ada", "tiny")
+    assert cluster.check_reply(GOOD, "ada", "tiny")[0] == 0
+
+
+def test_an_oversized_reply_is_rejected(monkeypatch):
+    monkeypatch.setattr(cluster, "MAX_RESULT_BYTES", 10)
+    with pytest.raises(cluster.Rejected, match="larger than"):
+        cluster.check_reply({**GOOD, "files": {"grading.log": b"x" * 11}}, "ada", "tiny")

@@ -1,0 +1,390 @@
+"""Grading on a Dask cluster: ``workbook grade SUBMISSIONS --scheduler tcp://HOST:PORT``.
+
+A job is self-contained. The instructor's process makes each student's
+private course as for a local job (:func:`workbook.grade.prepare`: the
+template gradebook, the source assignment, the released notebooks and the
+kept files of the submission) and sends those files, as bytes, to a Dask
+worker. There :func:`run_job` grades them with a :class:`workbook.grade.Grader`,
+the same trusted process and sandbox as a local job, and sends back the
+autograded notebooks, the feedback, the private gradebook, the log and the
+findings. They are checked (size, paths, no links) and written into the
+private course, so the rest of grading (flags, serial merge, report) is the
+local code. Workers need no shared file system.
+
+A worker that dies mid-job leaves its submission to Dask, which runs it
+again elsewhere; a job that fails or sends an invalid result is sent once
+more, to another worker when there is one. Each start is logged as a Dask
+event, so a submission runs at most twice; then it is reported as not graded
+with the reason.
+"""
+
+import asyncio
+import atexit
+import contextlib
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+from collections import defaultdict
+from importlib.metadata import version
+from pathlib import Path, PurePosixPath
+
+from workbook import course, grade, sandbox
+
+CONNECT_TIMEOUT = 10
+MAX_RESULT_BYTES = 256 * 2**20
+MAX_RESULT_FILES = 2000
+TOPIC = "workbook-grading-start"
+# The instructor's settings that change a grade travel with each job.
+SETTINGS = ("WORKBOOK_CELL_TIMEOUT", "WORKBOOK_SANDBOX_MEMORY_MB", "WORKBOOK_NO_SANDBOX")
+RESULT_FILES = ("gradebook.db", "grading.log", "findings.json")
+SQLITE = b"SQLite format 3\x00"
+START_WORKERS = "start workers with `dask worker {address}` (see README, Instructor: grading on a cluster)"
+
+
+class Rejected(ValueError):
+    """What a worker sent back is not a valid grading result."""
+
+
+class WorkerUnfit(RuntimeError):
+    """This worker cannot grade as the instructor's machine would (no sandbox, other code)."""
+
+
+@functools.lru_cache(maxsize=1)
+def fingerprint():
+    """A digest of what decides a grade in this process: ``workbook/``, the nbgrader config, library versions.
+
+    Taken once per process, so it describes the code this process runs even
+    if the files change afterwards.
+    """
+    digest = hashlib.sha256()
+    for path in sorted((course.REPO / "workbook").glob("*.py")) + [course.REPO / "nbgrader_config.py"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for package in ("torch", "numpy", "nbgrader"):
+        digest.update(f"{package}=={version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def settings():
+    """The grading settings of this process, to apply on the workers (``None``: not set)."""
+    return {name: os.environ.get(name) or None for name in SETTINGS}
+
+
+# ---------------------------------------------------------------- instructor side
+
+
+def connect(address, timeout=CONNECT_TIMEOUT):
+    """Return a :class:`Cluster` on the scheduler at ``address``; stop with a clear message if it is unusable."""
+    _probe(address, timeout)
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except Exception as error:  # any failure to connect is reported the same way, with its words
+        raise SystemExit(f"error: cannot reach the Dask scheduler at {address}: {error}") from None
+    try:
+        _check_workers(client, address, timeout)
+    except SystemExit:
+        client.close()
+        raise
+    return Cluster(client)
+
+
+def _probe(address, timeout):
+    """Ask ``address`` who it is, within ``timeout`` seconds, before any Client exists."""
+    from distributed.comm import connect as open_comm
+
+    async def identity():
+        comm = await open_comm(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity"})
+            return await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+
+    fix = "start one with `dask scheduler` and give its address as tcp://HOST:PORT"
+    try:
+        answer = asyncio.run(asyncio.wait_for(identity(), timeout))  # dask's handshake has no timeout of its own
+    except Exception as error:  # a refused, silent or foreign endpoint: all mean "no scheduler here"
+        reason = str(error) or f"no answer within {timeout} s"
+        raise SystemExit(f"error: cannot reach a Dask scheduler at {address} ({reason}): {fix}") from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise SystemExit(f"error: {address} answers but is not a Dask scheduler: {fix}")
+
+
+def _check_workers(client, address, timeout):
+    """Stop unless the cluster has workers, and each can grade as this machine does."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except Exception:  # dask raises its own TimeoutError type here
+        raise SystemExit(f"error: the Dask scheduler at {address} has no workers: "
+                         + START_WORKERS.format(address=address)) from None
+    wanted = {"fingerprint": fingerprint(), "sandbox": not os.environ.get("WORKBOOK_NO_SANDBOX")}
+    reports = client.run(worker_problem, wanted["fingerprint"], wanted["sandbox"], on_error="return")
+    problems = [f"  {worker}: {_worded(problem)}" for worker, problem in sorted(reports.items()) if problem]
+    if problems:
+        raise SystemExit("error: some Dask workers cannot grade as this machine would:\n" + "\n".join(problems))
+
+
+def _worded(problem):
+    """A worker's problem as a sentence; an exception means it could not run the workbook's code at all."""
+    if not isinstance(problem, BaseException):
+        return str(problem)
+    return (f"cannot run the workbook's code ({type(problem).__name__}: {problem}): start `dask worker` "
+            "from the repository with its venv's bin/ first on PATH and PYTHONPATH set to the repository")
+
+
+class Cluster:
+    """The instructor's connection to the scheduler: submits jobs and counts their starts."""
+
+    def __init__(self, client):
+        self.client = client
+        self.fingerprint = fingerprint()
+        self.starts = defaultdict(list)
+        client.subscribe_topic(TOPIC, self._started)
+
+    def _started(self, event):
+        message = event[1] if isinstance(event, (tuple, list)) and len(event) == 2 else None
+        if isinstance(message, dict) and isinstance(message.get("key"), str):
+            self.starts[message["key"]].append(str(message.get("worker"))[:200])
+
+    def threads(self):
+        """The number of jobs the workers run at once."""
+        return sum(self.client.nthreads().values())
+
+    def grader(self, number):
+        """A grader for :func:`workbook.grade.grade_all` that grades on this cluster."""
+        return RemoteGrader(self)
+
+    def submit(self, files, job, timeout, avoid=()):
+        """Send one job, to a worker not in ``avoid`` when there is one; return its future."""
+        others = [worker for worker in self.client.nthreads() if worker not in avoid]
+        key = f"grade-{job['student']}-{uuid.uuid4().hex[:12]}"
+        where = {"workers": others, "allow_other_workers": True} if avoid and others else {}
+        return self.client.submit(run_job, files, job, settings(), timeout, self.fingerprint, key=key, pure=False, **where)
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self.client.close(timeout=CONNECT_TIMEOUT)
+
+
+class RemoteGrader:
+    """Same interface as :class:`workbook.grade.Grader`, but the job runs on a Dask worker."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.failure = None
+
+    def grade(self, job, timeout):
+        """Grade ``job`` remotely and unpack its results into ``job["work"]``; return the exit code or None."""
+        files, tried, problems = read_files(job["work"]), [], []
+        self.failure = None
+        while len(tried) < 2:
+            reply, problem, workers = self._run(files, job, timeout, tried)
+            tried += workers or ["a worker that never started it"]
+            if problem is None:
+                try:
+                    code, results, worker = check_reply(reply, job["student"], job["assignment"])
+                except Rejected as error:
+                    problem = f"{tried[-1]} sent an invalid result ({error})"
+                else:
+                    return self._keep(job, code, results, worker, tried, problems, timeout)
+            problems.append(problem)
+        self.failure = "not graded on the cluster: " + "; then ".join(problems)
+        return None
+
+    def _run(self, files, job, timeout, tried):
+        """Run one attempt; return (reply, problem, workers that started it). A third start is cancelled."""
+        from distributed import wait
+
+        future = self.cluster.submit(files, job, timeout, avoid=tried)
+        while True:
+            with contextlib.suppress(Exception):  # the end of a poll, not a failure
+                wait(future, timeout=2)
+            workers = list(self.cluster.starts.get(future.key, []))
+            if future.done():
+                break
+            if len(workers) > 2:
+                future.cancel()
+                return None, f"the workers {workers[0]} and {workers[1]} died while grading it", workers[:2]
+        try:
+            return future.result(), None, workers
+        except Exception as error:  # the job's own error, or dask's KilledWorker: both are reported
+            return None, f"{type(error).__name__}: {str(error)[:500]}", workers
+
+    def _keep(self, job, code, results, worker, tried, problems, timeout):
+        """Write a checked result into the private course and note in its log where it ran."""
+        write_files(job["work"], results)
+        notes = [f"attempt failed: {problem}" for problem in problems]
+        if len(tried) > 1:
+            notes.append(f"started on {', '.join(tried)}: a worker that dies mid-job has its job run again")
+        with open(Path(job["work"]) / "grading.log", "a") as log:
+            log.write("\n".join(notes + [f"graded on the Dask worker {worker}"]) + "\n")
+        if code is None:
+            self.failure = f"grading stopped after {timeout} s on the Dask worker {worker}"
+        return code
+
+    def stopped_reason(self, timeout):
+        """Why the last job has no exit code."""
+        return self.failure or f"grading stopped after {timeout} s"
+
+    def stop(self, grace=0):
+        """Nothing to end here: the workers keep their graders for the next job."""
+
+
+def read_files(folder):
+    """``{relative posix path: bytes}`` of the regular files under ``folder``."""
+    folder = Path(folder)
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def check_reply(reply, student, assignment):
+    """Validate a worker's reply before anything is written; return (code, files, worker)."""
+    if not isinstance(reply, dict) or set(reply) != {"code", "files", "worker"}:
+        raise Rejected("not a grading result")
+    code, files, worker = reply["code"], reply["files"], reply["worker"]
+    if not (code is None or type(code) is int) or not isinstance(worker, str):
+        raise Rejected("the exit code or the worker's name has the wrong type")
+    if not isinstance(files, dict) or len(files) > MAX_RESULT_FILES:
+        raise Rejected(f"the files are not a mapping of at most {MAX_RESULT_FILES} entries")
+    total = 0
+    for name, data in files.items():
+        if not isinstance(name, str) or type(data) is not bytes:
+            raise Rejected("a file name or content has the wrong type")
+        total += len(data)
+        if total > MAX_RESULT_BYTES:
+            raise Rejected(f"larger than {MAX_RESULT_BYTES // 2**20} MiB")
+        if not expected_path(name, student, assignment):
+            raise Rejected(f"unexpected path {name[:200]!r}")
+    if "gradebook.db" in files and not files["gradebook.db"].startswith(SQLITE):
+        raise Rejected("gradebook.db is not an SQLite database")
+    return code, files, worker[:200]
+
+
+def expected_path(name, student, assignment):
+    """True for a file a grading job may return: its gradebook, log, findings, autograded and feedback files."""
+    if not safe_relative(name):
+        return False
+    parts = PurePosixPath(name).parts
+    inside = parts[:3] in (("autograded", student, assignment), ("feedback", student, assignment))
+    return name in RESULT_FILES or (inside and len(parts) > 3)
+
+
+def safe_relative(name):
+    """True for a normalised relative path with no ``..``, no empty part and no NUL."""
+    path = PurePosixPath(name)
+    return (
+        bool(name) and "\0" not in name and "\\" not in name and not path.is_absolute()
+        and path.as_posix() == name and not {"..", "."} & set(path.parts)
+        and all(len(part.encode()) <= 255 for part in path.parts)
+    )
+
+
+def write_files(folder, files):
+    """Write ``{relative path: bytes}`` under ``folder`` (paths already checked), replacing older copies."""
+    folder = Path(folder)
+    for name, data in files.items():
+        if not safe_relative(name):
+            raise Rejected(f"unsafe path {name[:200]!r}")
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        with open(target, "xb") as out:
+            out.write(data)
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def worker_problem(expected_fingerprint, sandboxed):
+    """None when this worker grades as the instructor's machine would, else what differs and the fix."""
+    if fingerprint() != expected_fingerprint:
+        return ("its workbook code or its torch/numpy/nbgrader versions differ from the instructor's: "
+                "install the same commit of the repository and `pip install -r requirements.txt`")
+    if sandboxed:
+        return _sandbox_problem()
+    return None
+
+
+_sandbox_checked = []
+
+
+def _sandbox_problem():
+    """The sandbox check of :mod:`workbook.sandbox`, once per worker process."""
+    if not _sandbox_checked:
+        try:
+            sandbox.prepare()
+            _sandbox_checked.append(None)
+        except sandbox.SandboxUnavailable as error:
+            _sandbox_checked.append(f"no sandbox: {error}")
+    return _sandbox_checked[0]
+
+
+def run_job(files, job, env, timeout, expected_fingerprint):
+    """Grade one job on this Dask worker; return ``{"code", "files", "worker"}``.
+
+    ``files`` is the private course made by :func:`workbook.grade.prepare`;
+    ``env`` the instructor's grading settings.
+    """
+    from distributed import get_worker
+
+    worker = get_worker()
+    worker.log_event(TOPIC, {"key": str(worker.get_current_task()), "worker": worker.address})
+    problem = worker_problem(expected_fingerprint, not env.get("WORKBOOK_NO_SANDBOX"))
+    if problem:
+        raise WorkerUnfit(problem)
+    with tempfile.TemporaryDirectory(prefix="mytensor-remote-") as scratch:
+        work = Path(scratch) / job["student"]
+        write_files(work, files)
+        with _grader(env) as grader:
+            code = grader.grade({**job, "work": str(work)}, timeout)
+        return {"code": code, "files": _results(work, job["student"], job["assignment"]), "worker": worker.address}
+
+
+def _results(work, student, assignment):
+    found = {name: (work / name).read_bytes() for name in RESULT_FILES if (work / name).is_file()}
+    for kind in ("autograded", "feedback"):
+        folder = work / kind / student / assignment
+        if folder.is_dir():
+            found.update({f"{kind}/{student}/{assignment}/{name}": data for name, data in read_files(folder).items()})
+    return found
+
+
+_idle = defaultdict(list)
+_lock = threading.Lock()
+_logs = []
+
+
+@contextlib.contextmanager
+def _grader(env):
+    """A grader of this worker process for the settings ``env``, kept for the next job."""
+    key = tuple(sorted(env.items(), key=lambda item: item[0]))
+    with _lock:
+        grader = _idle[key].pop() if _idle[key] else None
+        if not _logs:
+            _logs.append(Path(tempfile.mkdtemp(prefix="workbook-graders-")))
+            atexit.register(_stop_graders)
+        log = _logs[0] / f"grader-{uuid.uuid4().hex[:8]}.log"
+    grader = grader or grade.Grader(log, env=env)
+    try:
+        yield grader
+    finally:
+        with _lock:
+            _idle[key].append(grader)
+
+
+def _stop_graders():
+    with _lock:
+        graders = [grader for pool in _idle.values() for grader in pool]
+        _idle.clear()
+    for grader in graders:
+        grader.stop(grace=10)
+    for folder in _logs:
+        shutil.rmtree(folder, ignore_errors=True)
