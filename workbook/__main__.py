@@ -15,6 +15,7 @@ COMMANDS = {
     "check": ("progress", "check your mytensor task by task (make check)"),
     "submit": ("submit", "pack your notebooks and mytensor/ into one zip (make submit)"),
     "reset": ("reset", "put one task's stub back, keeping your version as a backup (make reset)"),
+    "kit": ("kit", "write the student kit: the workbook without its answers (make kit)"),
     "release": ("release", "build notebooks/ and mytensor/ from solutions/ (make release)"),
     "course": ("course", "build the nbgrader course folder (build/course)"),
     "grade": ("grade", "grade submissions: grades.csv, feedback and a class report (make grade)"),

@@ -35,7 +35,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import not_started_text
+from .checks import grading_worker, not_started_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "mytensor"
@@ -324,17 +324,6 @@ def report(results, notebooks_dir):
     return "\n".join(lines)
 
 
-def _while_grading():
-    """True while ``workbook grade`` runs a notebook: a sandboxed worker holds the student's code.
-
-    There the table would run every check a second time, within one cell's
-    time limit, for output nobody reads. The sandbox module is looked up, not
-    imported: the student kit has no grading code.
-    """
-    sandbox = sys.modules.get("workbook.sandbox")
-    return sandbox is not None and sandbox.active() is not None
-
-
 def show_section(section, notebooks_dir=".", package=None):
     """Print the task table of one section for the ``mytensor`` a notebook imports.
 
@@ -349,7 +338,9 @@ def show_section(section, notebooks_dir=".", package=None):
     package : path, optional
         The folder holding ``mytensor/``; by default the one ``import mytensor`` finds.
     """
-    if _while_grading():
+    # While grading, the table would run every check a second time, within
+    # one cell's time limit, for output nobody reads.
+    if grading_worker() is not None:
         print("(While grading, the grader scores each check cell itself; this table is for you.)")
         return
     if package is None:
