@@ -92,7 +92,8 @@ def test_kit_holds_the_release_and_only_the_student_tools(built):
     modules = {Path(p).stem for p in files if p.startswith("workbook/")}
     assert {"lab", "progress", "submit", "checks"} <= modules
     # Grading, release and course tools stay with the instructor (examples, not the whole rule).
-    assert not modules & {"course", "release", "kit", "grade", "integrity", "intake", "preprocessors"}
+    assert not modules & {"course", "release", "kit", "grade", "gradekernel", "gradeworker", "integrity", "intake",
+                           "preprocessors", "sandbox", "sandboxworker", "wire", "cluster", "audit"}
     assert "nbgrader_config.py" not in files and "tests" not in {p.split("/")[0] for p in files}
 
 
@@ -138,6 +139,21 @@ def test_fresh_clone_make_submit(clone):
     done = make(clone, "submit", "ARGS=--student ada.l")
     assert done.returncode == 0, done.stderr
     assert (clone / "submission" / "ada.l__mytensor-workbook.zip").is_file()
+
+
+def test_fresh_clone_make_reset_takes_the_stub_from_the_kit(clone):
+    layout = clone / "mytensor" / "_layout.py"
+    solved = (REPO / "solutions" / "mytensor" / "_layout.py").read_text()
+    layout.write_text(solved)
+    try:
+        done = make(clone, "reset", "ARGS=1.1")
+        assert done.returncode == 0, done.stdout + done.stderr
+        after = layout.read_text()
+        assert after.count('NotImplementedError("Task 1.1:') == 1 and 'NotImplementedError("Task 1.3:' not in after
+        backup = next(line.split(" in ", 1)[1] for line in done.stdout.splitlines() if line.startswith("Your version"))
+        assert (Path(backup) / "mytensor" / "_layout.py").read_text() == solved
+    finally:
+        subprocess.run(["git", "-C", str(clone), "checkout", "-q", "--", "mytensor"], check=True)
 
 
 def _wait_for_banner(log_path, process, timeout=90):

@@ -117,15 +117,25 @@ def run_both(fn, student="mytensor"):
     return _run(fn, torch), actual
 
 
-def grading_worker():
-    """The sandboxed worker of the submission being graded, or None.
+# While grading, the submission's sandboxed worker (``workbook.sandbox``) is
+# pushed here for the time its notebooks run; on a student's own machine the
+# stack stays empty and the student side runs in this process.
+_workers = []
 
-    The sandbox module is looked up, not imported: grading imports it before
-    any notebook runs, and the student kit (``make check`` on a student's own
-    machine) has no grading code at all.
-    """
-    sandbox = sys.modules.get("workbook.sandbox")
-    return sandbox.active() if sandbox is not None else None
+
+def grading_worker():
+    """The worker that the student side of every check goes to, or None."""
+    return _workers[-1] if _workers else None
+
+
+@contextlib.contextmanager
+def student_side_in(worker):
+    """Send the student side of every check to ``worker`` inside this block."""
+    _workers.append(worker)
+    try:
+        yield worker
+    finally:
+        _workers.pop()
 
 
 def _student_side(fn, student):

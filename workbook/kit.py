@@ -28,7 +28,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbook import release
+import nbformat
+
+from workbook import release, reset, writing
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = "workbook"
@@ -39,6 +41,9 @@ SHARED_FILES = (("requirements.txt", "requirements.txt"), ("environment.yml", "e
                 ("kit/gitignore", ".gitignore"))
 SHARED_FOLDERS = ("jupyter",)
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "migrated")
+# Modules that student commands import only where solutions/ exists (in the
+# repository, ``reset`` rebuilds a stub from the reference): never followed.
+INSTRUCTOR_ONLY = {"stubbing"}
 MAKE_RUNS = re.compile(r"-m\s+workbook(?:\s+([a-z_]+)|\.([a-z_]+))")
 
 
@@ -54,7 +59,7 @@ def released_files(root=REPO):
     KitError
         When there is no manifest, or a listed file is missing or was edited since.
     """
-    recorded = release._recorded(root)
+    recorded = writing.recorded(root)
     if not recorded:
         raise KitError(f"{Path(root) / release.MANIFEST} is missing or empty: run `make release` first")
     missing = [path for path in recorded if not (Path(root) / path).is_file()]
@@ -117,9 +122,9 @@ def imported_modules(source, package_dir):
 def notebook_sources(paths):
     """The code of every code cell of the notebooks ``paths``, IPython magics and shell lines left out."""
     for path in paths:
-        for cell in json.loads(Path(path).read_text("utf-8")).get("cells", []):
-            if cell.get("cell_type") == "code":
-                lines = release._cell_text(cell).split("\n")
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                lines = cell.source.split("\n")
                 yield "\n".join(line for line in lines if not line.lstrip().startswith(("%", "!")))
 
 
@@ -150,7 +155,7 @@ def student_modules(package_dir, commands, modules, notebooks):
     while todo:
         name = todo.pop()
         path = package_dir / f"{name}.py"
-        if name in needed or not path.is_file():
+        if name in needed or name in INSTRUCTOR_ONLY or not path.is_file():
             continue
         needed.add(name)
         todo |= imported_modules(path.read_text("utf-8"), package_dir)
@@ -165,6 +170,8 @@ def plan(root=REPO):
     """``{path in the kit: source path}`` for every file of the kit."""
     root = Path(root)
     files = {relative: root / relative for relative in released_files(root)}
+    # `make reset` takes a task's stub back from this untouched copy of the release.
+    files.update({f"{reset.PRISTINE}/{p}": root / p for p in list(files) if p.startswith("mytensor/")})
     files.update({kit_name: root / name for name, kit_name in SHARED_FILES})
     for folder in SHARED_FOLDERS:
         for path in sorted((root / folder).rglob("*")):

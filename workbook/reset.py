@@ -8,8 +8,9 @@ Every function of the task (those whose stub raises ``NotImplementedError("Task
 1.3: ...")``) goes back to the stub the release made: signature, docstring and
 the ``raise``. Nothing else in the file changes. Before writing, the whole file
 as it was is copied to ``build/reset-backup/<time>/mytensor/<file>.py``, and the
-command prints that path. The stub is rebuilt from ``solutions/mytensor``, as
-``make release`` does.
+command prints that path. The stub comes from the student kit's pristine copy
+(``.stubs/mytensor``), or in the repository is rebuilt from ``solutions/mytensor``
+as ``make release`` does.
 """
 
 import argparse
@@ -19,8 +20,6 @@ import re
 import shutil
 import sys
 from pathlib import Path
-
-from . import release
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,20 +65,34 @@ def replace_functions(text, functions, path):
     return "\n".join(lines)
 
 
-def _stubs(root, task):
-    """``{relative path: (stub text, functions)}`` for the files that hold ``task``."""
+# The student kit carries a pristine copy of the released stubs here; the
+# repository rebuilds them from solutions/ instead.
+PRISTINE = ".stubs"
+
+
+def stub_files(root):
+    """``{relative path: text}`` of the released stub package under ``root``."""
+    pristine = Path(root) / PRISTINE
+    if (pristine / "mytensor").is_dir():
+        return {p.relative_to(pristine).as_posix(): p.read_text("utf-8") for p in sorted(pristine.rglob("*.py"))}
     solutions = Path(root) / "solutions"
     if not (solutions / "mytensor").is_dir():
-        raise ResetError(f"{solutions / 'mytensor'} is missing: the stubs are rebuilt from the reference library")
-    found = {}
-    for relative, data in release.build_package(solutions).items():
-        if relative.endswith(".py"):
-            functions = task_functions(data.decode("utf-8"), task)
-            if functions:
-                found[relative] = functions
+        raise ResetError(f"neither {pristine / 'mytensor'} (the kit's copy of the stubs) nor "
+                         f"{solutions / 'mytensor'} (the reference library) is there to take the stub from")
+    from . import stubbing
+
+    return {relative: data.decode("utf-8") for relative, data in stubbing.build_package(solutions).items()}
+
+
+def _stubs(root, task):
+    """``{relative path: functions}`` for the files that hold ``task``."""
+    stubs = {relative: text for relative, text in stub_files(root).items() if relative.endswith(".py")}
+    found = {relative: task_functions(text, task) for relative, text in stubs.items()}
+    found = {relative: functions for relative, functions in found.items() if functions}
     if not found:
-        known = ", ".join(release.task_ids(solutions))
-        raise ResetError(f"there is no Task {task}; the tasks are {known}")
+        known = sorted({m for text in stubs.values() for m in re.findall(r'NotImplementedError\("Task (\d+\.\d+):', text)},
+                       key=lambda t: tuple(int(n) for n in t.split(".")))
+        raise ResetError(f"there is no Task {task}; the tasks are {', '.join(known)}")
     return found
 
 
@@ -92,7 +105,7 @@ def reset(task, root=ROOT, package=None):
     for relative, functions in _stubs(root, task).items():
         target = package / relative
         if not target.is_file():
-            raise ResetError(f"{target} is missing; run `make release` to make the student package again")
+            raise ResetError(f"{target} is missing; put the file back (git checkout, or a copy from the kit's .stubs/)")
         planned.append((target, relative, replace_functions(target.read_text("utf-8"), functions, relative), functions))
     done = []
     for target, relative, text, functions in planned:
@@ -108,7 +121,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m workbook reset", description=__doc__.split("\n")[0])
     parser.add_argument("task", help="the task id, e.g. 1.3")
     parser.add_argument("--package", default=str(ROOT), help="folder that holds your mytensor/ (default: %(default)s)")
-    parser.add_argument("--root", default=str(ROOT), help="the repository root, with solutions/ (default: %(default)s)")
+    parser.add_argument("--root", default=str(ROOT), help="the kit or repository root, with .stubs/ or solutions/ (default: %(default)s)")
     args = parser.parse_args(argv)
     if not re.fullmatch(r"\d+\.\d+", args.task):
         print(f"reset: '{args.task}' is not a task id; write it like 1.3", file=sys.stderr)

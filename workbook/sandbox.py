@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy
 
 import workbook
-from workbook import wire
+from workbook import checks, wire
 
 INSIDE = Path("/sandbox")
 MEMORY_MB = 2048
@@ -410,7 +410,6 @@ def _raised(kind, type_name, message):
 
 
 _workers = {}
-_active = []
 # The grading processes keep a submission's worker for all its notebooks; a
 # single nbgrader autograde (the formgrader, the command line) stops it after each.
 reuse_workers = False
@@ -418,17 +417,12 @@ reuse_workers = False
 
 def active():
     """The worker that checks send the student side to, or None (then they run in-process)."""
-    return _active[-1] if _active else None
+    return checks.grading_worker()
 
 
-@contextlib.contextmanager
 def using(worker):
     """Send the student side of every check to ``worker`` inside this block."""
-    _active.append(worker)
-    try:
-        yield worker
-    finally:
-        _active.pop()
+    return checks.student_side_in(worker)
 
 
 def worker_for(package):

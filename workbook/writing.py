@@ -34,7 +34,8 @@ def manifest_bytes(files):
     return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _recorded(root):
+def recorded(root):
+    """The manifest's ``{relative path: sha256}`` of the last release; empty when there is none."""
     path = Path(root) / MANIFEST
     try:
         return json.loads(path.read_text()).get("files", {})
@@ -50,14 +51,14 @@ def edited_files(root, files):
     Files the manifest lists that the release no longer makes count too, when
     changed.
     """
-    recorded = _recorded(root)
+    known = recorded(root)
     edited = []
-    for relative in sorted(set(files) | set(recorded)):
+    for relative in sorted(set(files) | set(known)):
         target = Path(root) / relative
         if relative == MANIFEST or not target.is_file():
             continue
         current = target.read_bytes()
-        if current != files.get(relative) and recorded.get(relative) != _sha(current):
+        if current != files.get(relative) and known.get(relative) != _sha(current):
             edited.append(relative)
     return edited
 
@@ -89,7 +90,7 @@ def write_release(root, files, force=False, quiet=False):
         raise ReleaseError(_refusal(edited))
     if edited:
         say(f"--force: saved the edited files under {_back_up(root, edited)}", quiet)
-    stale = [path for path in _recorded(root) if path not in files and (Path(root) / path).is_file()]
+    stale = [path for path in recorded(root) if path not in files and (Path(root) / path).is_file()]
     for relative in stale:
         (Path(root) / relative).unlink()
     changed = 0
