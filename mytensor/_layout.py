@@ -147,8 +147,9 @@ def infer_size(shape, count):
     Raises
     ------
     RuntimeError
-        For two -1s, a size below -1, or a shape that does not hold ``count``
-        elements, with torch's messages.
+        For two -1s, a size below -1, a shape that does not hold ``count``
+        elements, or a -1 beside a 0 when ``count`` is 0 (ambiguous), with
+        torch's messages.
 
     Examples
     --------

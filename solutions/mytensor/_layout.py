@@ -154,8 +154,9 @@ def infer_size(shape, count):
     Raises
     ------
     RuntimeError
-        For two -1s, a size below -1, or a shape that does not hold ``count``
-        elements, with torch's messages.
+        For two -1s, a size below -1, a shape that does not hold ``count``
+        elements, or a -1 beside a 0 when ``count`` is 0 (ambiguous), with
+        torch's messages.
 
     Examples
     --------
@@ -183,12 +184,12 @@ def infer_size(shape, count):
         if known != count:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {count}")
         return tuple(shape)
-    if known == 0:
+    if known == 0 and count == 0:
         raise RuntimeError(
             f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
             "unspecified dimension size -1 can be any value and is ambiguous"
         )
-    if count % known != 0:
+    if known == 0 or count % known != 0:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {count}")
     return shape[:unknown] + (count // known,) + shape[unknown + 1 :]
     ### END SOLUTION
