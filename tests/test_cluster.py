@@ -185,3 +185,63 @@ def test_an_oversized_reply_is_rejected(monkeypatch):
     monkeypatch.setattr(cluster, "MAX_RESULT_BYTES", 10)
     with pytest.raises(cluster.Rejected, match="larger than"):
         cluster.check_reply({**GOOD, "files": {"grading.log": b"x" * 11}}, "ada", "tiny")
+
+
+class _Future:
+    """A finished attempt: its reply, or the error it raised."""
+
+    def __init__(self, key, outcome):
+        self.key, self.outcome = key, outcome
+
+    def done(self):
+        return True
+
+    def result(self):
+        if isinstance(self.outcome, Exception):
+            raise self.outcome
+        return self.outcome
+
+    def cancel(self):
+        pass
+
+
+class _Cluster:
+    """Stands in for :class:`workbook.cluster.Cluster`: each attempt starts on the next worker."""
+
+    def __init__(self, outcomes):
+        self.outcomes, self.starts, self.avoided = list(outcomes), {}, []
+
+    def submit(self, files, job, timeout, avoid=()):
+        self.avoided.append(list(avoid))
+        key = f"attempt-{len(self.avoided)}"
+        self.starts[key] = [f"tcp://w{len(self.avoided)}"]
+        return _Future(key, self.outcomes.pop(0))
+
+    def settle(self, future, seconds):
+        pass
+
+
+def _job(tmp_path):
+    work = tmp_path / "ada"
+    (work / "submitted").mkdir(parents=True)
+    (work / "gradebook.db").write_bytes(cluster.SQLITE)
+    return {"work": str(work), "student": "ada", "assignment": "tiny", "reasons": []}
+
+
+def test_a_failed_attempt_is_sent_once_more_to_another_worker(tmp_path):
+    fake = _Cluster([cluster.WorkerUnfit("no sandbox"), GOOD])
+    job = _job(tmp_path)
+    assert cluster.RemoteGrader(fake).grade(job, 60) == 0
+    assert fake.avoided == [[], ["tcp://w1"]]
+    log = (tmp_path / "ada" / "grading.log").read_text()
+    assert "attempt failed: WorkerUnfit: no sandbox" in log and log.endswith("graded on the Dask worker tcp://w\n")
+    assert (tmp_path / "ada" / "autograded" / "ada" / "tiny" / "x1_double.ipynb").read_bytes() == b"{}"
+
+
+def test_a_submission_that_fails_twice_is_reported_with_both_reasons(tmp_path):
+    bad = {**GOOD, "files": {"../../escape": b"x"}}
+    grader = cluster.RemoteGrader(_Cluster([RuntimeError("worker lost"), bad]))
+    assert grader.grade(_job(tmp_path), 60) is None
+    reason = grader.stopped_reason(60)
+    assert reason.startswith("not graded on the cluster: RuntimeError: worker lost; then tcp://w2 sent an invalid result")
+    assert not (tmp_path / "escape").exists() and not (tmp_path / "ada" / "grading.log").exists()

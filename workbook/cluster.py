@@ -122,8 +122,8 @@ def _check_workers(client, address, timeout):
     except Exception:  # dask raises its own TimeoutError type here
         raise SystemExit(f"error: the Dask scheduler at {address} has no workers: "
                          + START_WORKERS.format(address=address)) from None
-    wanted = {"fingerprint": fingerprint(), "sandbox": not os.environ.get("WORKBOOK_NO_SANDBOX")}
-    reports = client.run(worker_problem, wanted["fingerprint"], wanted["sandbox"], on_error="return")
+    sandboxed = not os.environ.get("WORKBOOK_NO_SANDBOX")
+    reports = client.run(worker_problem, fingerprint(), sandboxed, on_error="return")
     problems = [f"  {worker}: {_worded(problem)}" for worker, problem in sorted(reports.items()) if problem]
     if problems:
         raise SystemExit("error: some Dask workers cannot grade as this machine would:\n" + "\n".join(problems))
@@ -166,7 +166,15 @@ class Cluster:
         where = {"workers": others, "allow_other_workers": True} if avoid and others else {}
         return self.client.submit(run_job, files, job, settings(), timeout, self.fingerprint, key=key, pure=False, **where)
 
+    def settle(self, future, seconds):
+        """Wait at most ``seconds`` for ``future`` to finish, well or not."""
+        from distributed import wait
+
+        with contextlib.suppress(Exception):  # the end of the wait, not a failure of the job
+            wait(future, timeout=seconds)
+
     def close(self):
+        """Disconnect from the scheduler; the cluster keeps running."""
         with contextlib.suppress(Exception):
             self.client.close(timeout=CONNECT_TIMEOUT)
 
@@ -198,12 +206,9 @@ class RemoteGrader:
 
     def _run(self, files, job, timeout, tried):
         """Run one attempt; return (reply, problem, workers that started it). A third start is cancelled."""
-        from distributed import wait
-
         future = self.cluster.submit(files, job, timeout, avoid=tried)
         while True:
-            with contextlib.suppress(Exception):  # the end of a poll, not a failure
-                wait(future, timeout=2)
+            self.cluster.settle(future, 2)
             workers = list(self.cluster.starts.get(future.key, []))
             if future.done():
                 break
