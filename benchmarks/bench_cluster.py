@@ -21,8 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_grading import tiny_inputs, workbook_inputs  # noqa: E402
-from tests.grading import tiny  # noqa: E402
+from bench_grading import course_and_zips  # noqa: E402
 from tests.grading.cluster import dask_cluster  # noqa: E402
 from tests.test_grading import read_grades  # noqa: E402
 from workbook import course, grade  # noqa: E402
@@ -49,14 +48,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--tiny", action="store_true", help="grade the tiny test assignment")
     args = parser.parse_args()
-    full = not args.tiny and list((course.REPO / "solutions").glob("x[0-9]_*.ipynb"))
     seconds, grades = {"--jobs 2": [], "cluster": []}, {}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        notebooks, package, files, assignment = (workbook_inputs if full else tiny_inputs)(tmp)
-        root = course.build(tmp / "course", notebooks, package, assignment=assignment)
-        for i in range(args.count):
-            tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
+        root, assignment = course_and_zips(tmp, args.count, args.tiny)
         for n in range(args.rounds):
             elapsed, grades["--jobs 2"] = timed(root, tmp / "zips", tmp / f"local{n}", assignment, ["--jobs", "2"])
             seconds["--jobs 2"].append(elapsed)
@@ -65,7 +60,7 @@ def main():
                 ready(address, 2)
                 elapsed, grades["cluster"] = timed(root, tmp / "zips", tmp / f"remote{n}", assignment, ["--scheduler", address])
             seconds["cluster"].append(elapsed)
-    report(seconds, grades, args.count, "full workbook" if full else "tiny assignment")
+    report(seconds, grades, args.count, "full workbook" if assignment == course.ASSIGNMENT else "tiny assignment")
 
 
 def report(seconds, grades, count, what):

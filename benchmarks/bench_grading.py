@@ -41,6 +41,20 @@ def tiny_inputs(tmp):
     return notebooks, package, tiny.REFERENCE, tiny.ASSIGNMENT
 
 
+def course_and_zips(tmp, count, use_tiny):
+    """Build a course under ``tmp`` and ``count`` reference submission zips in ``tmp/zips``.
+
+    The full workbook when its source notebooks exist and ``use_tiny`` is
+    false, else the tiny test assignment. Returns ``(course root, assignment)``.
+    """
+    full = not use_tiny and list((course.REPO / "solutions").glob("x[0-9]_*.ipynb"))
+    notebooks, package, files, assignment = (workbook_inputs if full else tiny_inputs)(tmp)
+    root = course.build(tmp / "course", notebooks, package, assignment=assignment)
+    for i in range(count):
+        tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
+    return root, assignment
+
+
 SANDBOX_CPU = Path(tempfile.gettempdir()) / f"bench-grading-sandbox-cpu-{os.getpid()}.log"
 
 
@@ -66,15 +80,11 @@ def main():
     parser.add_argument("--tiny", action="store_true", help="grade the tiny test assignment")
     args = parser.parse_args()
     os.environ["WORKBOOK_SANDBOX_CPU_LOG"] = str(SANDBOX_CPU)
-    full = not args.tiny and list((course.REPO / "solutions").glob("x[0-9]_*.ipynb"))
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        notebooks, package, files, assignment = (workbook_inputs if full else tiny_inputs)(tmp)
-        root = course.build(tmp / "course", notebooks, package, assignment=assignment)
-        for i in range(args.count):
-            tiny.make_zip(tmp / "zips" / f"s{i:03d}__mytensor-workbook.zip", root / "release" / assignment, files, f"s{i:03d}")
+        root, assignment = course_and_zips(tmp, args.count, args.tiny)
         figures = {jobs: run(root, tmp / "zips", tmp / f"out{jobs}", jobs, assignment) for jobs in (1, 2)}
-    what = "full workbook" if full else "tiny assignment"
+    what = "full workbook" if assignment == course.ASSIGNMENT else "tiny assignment"
     for jobs, (elapsed, cpu, rows) in figures.items():
         per = elapsed / args.count
         print(f"{what}, {args.count} submissions, --jobs {jobs}: {per:.1f} s per submission ({elapsed:.0f} s), "

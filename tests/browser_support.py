@@ -58,6 +58,22 @@ def install_chromium():
     return None if Path(CHROMIUM).exists() else f"apt-get installed chromium but {CHROMIUM} is still missing"
 
 
+def chromium_or_skip(what):
+    """Chromium's path for ``what`` (e.g. "browser tests"); skip without it, and FAIL in CI."""
+    import pytest
+
+    problem = install_chromium()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        problem = problem or f"Python playwright is not installed: {error}"
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{what} cannot run in CI: {problem}", pytrace=False)
+        pytest.skip(f"no Chromium for {what}: {problem}")
+    return CHROMIUM
+
+
 def free_port():
     """A port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:

@@ -39,16 +39,7 @@ RUN_TIMEOUT_MS = 150_000
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium, installed with apt-get if missing (FAILS in CI when impossible)."""
-    problem = bs.install_chromium()
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as error:
-        problem = problem or f"Python playwright is not installed: {error}"
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"browser tests cannot run in CI: {problem}", pytrace=False)
-        pytest.skip(f"browser tests need Chromium: {problem}")
-    return bs.CHROMIUM
+    return bs.chromium_or_skip("browser tests")
 
 
 @pytest.fixture

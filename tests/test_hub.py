@@ -188,16 +188,7 @@ def what_bob_reads(cls):
 
 @pytest.fixture
 def chromium():
-    problem = bs.install_chromium()
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as error:
-        problem = problem or f"Python playwright is not installed: {error}"
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the class test cannot run in CI: {problem}", pytrace=False)
-        pytest.skip(f"the class test needs Chromium: {problem}")
-    return bs.CHROMIUM
+    return bs.chromium_or_skip("the class test")
 
 
 @pytest.fixture
