@@ -14,7 +14,6 @@ error output of a torch demo cell (``metadata.workbook.role == "torch"``).
 """
 
 import getpass
-import os
 import re
 import shutil
 import subprocess
