@@ -127,6 +127,14 @@ for _root, _dirs, _files in _os.walk("/"):
 """
 
 
+# Signals to every process the student can name: its parent, pid 1, its group
+# and -1 (all it may signal). Only the sandbox may die; the grader, the other
+# students and later checks must not notice.
+KILL_EVERYTHING = ("import os, signal\n    for pid in (os.getppid(), 1, 0, -1):\n"
+                   "        try:\n            os.kill(pid, signal.SIGKILL)\n"
+                   "        except OSError:\n            pass\n    return 2 * x")
+
+
 def _guarded(head, condition):
     """ops.py whose double is right only while ``condition`` holds (checked at call time)."""
     return _ops(f"return 2 * x if {condition} else -1", None, head + "\n")
@@ -163,6 +171,7 @@ def hostile_cases(port, secrets):
         "odd-tuple": ({**tiny.REFERENCE, "ops.py": _ops(ODD_TUPLE)}, None, X2, []),
         "giant-result": ({**tiny.REFERENCE, "ops.py": _ops(GIANT)}, None, X2, []),
         "pipe-write": ({**tiny.REFERENCE, "ops.py": _ops(PIPE_WRITE)}, None, X2, []),
+        "kill-everything": ({**tiny.REFERENCE, "ops.py": _ops(KILL_EVERYTHING)}, None, X2, []),
         "shadow-workbook": ({**tiny.REFERENCE}, None, FULL, ["left out workbook/checks.py"]),
     }
 
