@@ -17,6 +17,7 @@ Gradients flow as numpy arrays inside the engine; only ``.grad`` is a Tensor.
 """
 
 import functools
+import weakref
 
 import numpy as np
 
@@ -35,8 +36,100 @@ _NON_LEAF_OFF = (
     "require differentiation use var_no_grad = var.detach()."
 )
 
+_MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace operation: "
+_ANOMALY_HINT = (
+    " Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
+    "with mytensor.autograd.set_detect_anomaly(True, check_nan=False)."
+)
+
+# The version of each storage that an in-place op has written, keyed by id(storage);
+# an entry leaves with its storage, so a new storage at the same id starts at 0.
+_VERSIONS = {}
+
+
 class _GradMode:
     enabled = True
+
+
+def version(t):
+    """How many in-place writes the storage of ``t`` has had (``t._version``).
+
+    Every view of a storage, and ``detach()``, share its version, as in torch.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(3)
+    >>> x.add_(1)[1:].fill_(2)._version, x._version
+    (2, 2)
+    """
+    return _VERSIONS.get(id(t._storage), 0)
+
+
+def bump_version(t):
+    """Count one more in-place write into the storage of ``t``."""
+    key = id(t._storage)
+    if key not in _VERSIONS:
+        weakref.finalize(t._storage, _VERSIONS.pop, key, None)
+    _VERSIONS[key] = _VERSIONS.get(key, 0) + 1
+
+
+class _Saved:
+    """A tensor a node's backward reads, with the version its storage had then.
+
+    ``output_of`` names the node for a saved output, whose history may change
+    later (torch names the node that made it); for an input the tensor's
+    grad_fn at backward time is named, as in torch.
+    """
+
+    __slots__ = ("tensor", "storage", "version", "shape", "dtype", "output_of")
+
+    def __init__(self, tensor, output_of=None):
+        self.tensor = None if output_of else tensor  # an output keeps no reference to itself
+        self.storage, self.version = tensor._storage, version(tensor)
+        self.shape, self.dtype, self.output_of = tensor._shape, tensor.dtype, output_of
+
+    def check(self):
+        """Raise torch's error if an in-place op wrote the storage since it was saved."""
+        now = _VERSIONS.get(id(self.storage), 0)
+        if now == self.version:
+            return
+        made_by = self.output_of or _made_by(self.tensor)
+        which = f", which is output 0 of {_short_name(made_by)}," if made_by else ""
+        sizes = ", ".join(str(size) for size in self.shape)
+        raise RuntimeError(
+            f"{_MODIFIED}[mytensor.{self.dtype.torch_name}Tensor [{sizes}]]{which} is at version {now}; "
+            f"expected version {self.version} instead.{_ANOMALY_HINT}"
+        )
+
+
+def _made_by(t):
+    """The grad_fn name torch reports for a modified saved tensor ``t`` (None for a leaf)."""
+    if t.grad_fn is None:
+        return None
+    # torch rebuilds the history of a view whose base was written as an as_strided view.
+    return "AsStridedBackward0" if t._is_view else t.grad_fn.name()
+
+
+def _short_name(name):
+    """torch's name of a node in the version error: ``MulBackward0`` reads ``Mul``."""
+    if name == "CopySlices":
+        return "mytensor::autograd::CopySlices"
+    return name.replace("Backward0", "").replace("Backward", "")
+
+
+def _saved_tensors(out, name, inputs, saves, view_of, saved):
+    """The tensors a node's backward reads, as ``_Saved`` records (see ``record``)."""
+    if saved is None:
+        if not saves or view_of is not None:
+            return ()
+        # torch saves each operand of a product-like op only when another operand needs
+        # a gradient (d(a*b)/da reads b), and the operand of a one-input op; it checks
+        # the last operand first.
+        wanted = [i for i in range(len(inputs)) if len(inputs) == 1 or any(
+            getattr(other, "_requires_grad", False) for j, other in enumerate(inputs) if j != i)]
+        saved = tuple(inputs[i] for i in reversed(wanted))
+    return tuple(_Saved(t, name if t is out else None) for t in saved if isinstance(t, _tensor.Tensor))
 
 
 def is_grad_enabled():
@@ -107,15 +200,16 @@ class Node:
     right when an in-place op later gives the input a new history.
     """
 
-    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves", "_view_of")
+    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves", "_view_of", "_saved")
 
-    def __init__(self, inputs, backward, saves=True, view_of=None):
+    def __init__(self, inputs, backward, saves=True, view_of=None, saved=()):
         self._inputs = inputs
         self._edges = tuple(_input_node(x) for x in inputs)
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
         self._saves = saves
         self._view_of = view_of
+        self._saved = saved
 
     @property
     def next_functions(self):
@@ -136,6 +230,7 @@ class Node:
         gradient keeps the shape the op computed with: no sum back to a
         broadcast input's shape.
         """
+        self._unpack_saved()
         grads = self._backward(grad._array())
         out = tuple(None if g is None or e is None else _tensor.Tensor._wrap(np.array(g))
                     for g, e in zip(grads, self._edges))
@@ -150,12 +245,18 @@ class Node:
         """
         if self._backward is None:
             raise RuntimeError(_FREED)
+        self._unpack_saved()
         if self._retained is not None:
             _accumulate(self._retained, grad)
         grads = self._backward(grad)
         if self._saves and not retain_graph:
             self._backward = None
         return tuple(_input_grad(g, value, edge) for g, value, edge in zip(grads, self._inputs, self._edges))
+
+    def _unpack_saved(self):
+        """Raise torch's error if a tensor this node reads was written in place since the op ran."""
+        for saved in self._saved:
+            saved.check()
 
 
 def _input_grad(grad, value, edge):
@@ -198,7 +299,7 @@ def _node_class(name):
     return cls
 
 
-def record(out, name, inputs, backward, saves=True, view_of=None):
+def record(out, name, inputs, backward, saves=True, view_of=None, saved=None):
     """Give ``out`` a grad_fn if gradients are on and an input requires grad.
 
     Parameters
@@ -218,6 +319,11 @@ def record(out, name, inputs, backward, saves=True, view_of=None):
     view_of : Tensor, optional
         The input whose storage ``out`` shares, when the op makes a view
         (in-place checks walk from a view back to its base).
+    saved : tuple of Tensor, optional
+        The tensors (inputs, or ``out`` itself) whose values ``backward``
+        reads. Backward raises torch's error if one was written in place
+        since. By default a node that ``saves`` reads its only input, or each
+        input of several when another input requires grad (as ``a * b`` does).
 
     Returns
     -------
@@ -235,7 +341,8 @@ def record(out, name, inputs, backward, saves=True, view_of=None):
     if _GradMode.enabled:
         for value in inputs:
             if isinstance(value, _tensor.Tensor) and value._requires_grad:
-                out.grad_fn = _node_class(name)(inputs, backward, saves, view_of)
+                kept = _saved_tensors(out, name, inputs, saves, view_of, saved)
+                out.grad_fn = _node_class(name)(inputs, backward, saves, view_of, kept)
                 out._requires_grad = True
                 break
     return out
@@ -317,11 +424,19 @@ def detach(t):
     >>> u.requires_grad, u.data_ptr() == y.data_ptr()
     (False, True)
     """
-    return t._view(t._shape, t._strides, t._offset)
+    out = t._view(t._shape, t._strides, t._offset)
+    out._is_view = False  # torch's detach() shares memory but is no view: detach_() works on it
+    return out
 
 
 def detach_(t):
     """Take ``t`` itself out of the graph and return it.
+
+    Raises
+    ------
+    RuntimeError
+        For a view, in torch's words: its base would keep a history for the
+        same memory.
 
     Examples
     --------
@@ -329,7 +444,13 @@ def detach_(t):
     >>> y = mytensor.ones(2).requires_grad_() * 2
     >>> y.detach_().grad_fn is None
     True
+    >>> y[1:].detach_()
+    Traceback (most recent call last):
+    ...
+    RuntimeError: Can't detach views in-place. Use detach() instead.
     """
+    if t._is_view:
+        raise RuntimeError("Can't detach views in-place. Use detach() instead.")
     t.grad_fn = None
     t._requires_grad = False
     return t

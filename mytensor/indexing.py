@@ -222,6 +222,7 @@ def setitem(self, index, value):
     tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(value, "requires_grad", False))
     old = inplace.history_input(self) if tracked else None
     _write(self, index, value)
+    autograd.bump_version(self)
     if tracked:
         _record_copy(self, old, value, index)
 
@@ -259,5 +260,5 @@ def _record_copy(t, old, value, index):
         return grad.reshape(shape), written.reshape((1,) * lead + written.shape)
 
     out = tensor_module.Tensor._wrap(t._array())
-    autograd.record(out, "CopySlices", (old, value), backward)
+    autograd.record(out, "CopySlices", (old, value), backward, saved=())
     inplace.adopt_history(t, out)

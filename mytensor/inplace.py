@@ -6,6 +6,8 @@ the new values. The result must fit ``self``: its shape cannot grow by
 broadcasting and its dtype must be castable to ``self.dtype``.
 """
 
+import functools
+
 import numpy as np
 
 from . import autograd, broadcasting, ops, promotion
@@ -102,6 +104,7 @@ def _update(self, other, op):
     # The op promotes as torch does (true division always gives a float).
     result = op(history_input(self) if tracked else self, other)
     _write_result(self, result)
+    autograd.bump_version(self)
     if tracked:
         adopt_history(self, result)
     return self
@@ -246,6 +249,7 @@ def _overwrite(self, values, name):
     tracked = autograd.is_grad_enabled() and self.requires_grad
     old = history_input(self) if tracked else None
     self._array()[...] = values
+    autograd.bump_version(self)
     if tracked:
         out = tensor_module.Tensor._wrap(self._array())
         autograd.record(out, name, (old,), lambda g: (np.zeros_like(g),))
@@ -317,3 +321,20 @@ def copy_(self, src):
     """
     # Task 5.2: broadcast and cast the source into self
     raise NotImplementedError("Task 5.2: broadcast and cast the source into self (replace this raise in mytensor/inplace.py: copy_; see notebooks/x5_memory.ipynb)")
+
+
+def _bumping_version(write):
+    """``write`` (an in-place op that is a task), then one more version of the written storage."""
+
+    @functools.wraps(write)
+    def written(self, *args):
+        before = autograd.version(self)
+        result = write(self, *args)
+        if autograd.version(self) == before:  # a scalar source goes through _overwrite, which counts
+            autograd.bump_version(self)
+        return result
+
+    return written
+
+
+copy_bumping_version = _bumping_version(copy_)

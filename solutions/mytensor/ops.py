@@ -214,7 +214,8 @@ def div(a, b):
         return NotImplemented
     with np.errstate(divide="ignore", invalid="ignore"):
         out, x, y = _forward(a, b, np.divide, _division_type(a, b))
-    return autograd.record(out, "DivBackward0", (a, b), lambda g: _div_grads(g, x, y))
+    saved = (b, a) if getattr(b, "requires_grad", False) else (b,)  # g / b reads b for a's gradient
+    return autograd.record(out, "DivBackward0", (a, b), lambda g: _div_grads(g, x, y), saved=saved)
 
 
 def _div_grads(g, x, y):
@@ -284,7 +285,7 @@ def pow(a, b):
         out, x, y = _forward(a, b, _power)
     result = out._array()
     if isinstance(b, _tensor.Tensor):
-        return autograd.record(out, "PowBackward1", (a, b), lambda g: _pow_grads(g, x, y, result))
+        return autograd.record(out, "PowBackward1", (a, b), lambda g: _pow_grads(g, x, y, result), saved=(b, a, out))
     return autograd.record(out, "PowBackward0", (a,), lambda g: _pow_grads(g, x, y, result)[:1])
 
 
@@ -317,7 +318,7 @@ def rpow(a, b):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out, x, y = _forward(b, a, _power)
     result = out._array()
-    return autograd.record(out, "PowBackward2", (a,), lambda g: _pow_grads(g, x, y, result)[1:])
+    return autograd.record(out, "PowBackward2", (a,), lambda g: _pow_grads(g, x, y, result)[1:], saved=(a, out))
 
 
 def neg(a):
@@ -353,7 +354,7 @@ def exp(a):
     with np.errstate(over="ignore"):
         result = np.exp(a._array().astype(dtype.numpy_type, copy=False))
     out = _tensor.Tensor._wrap(result)
-    return autograd.record(out, "ExpBackward0", (a,), lambda g: (_exp_grads(g, result),))
+    return autograd.record(out, "ExpBackward0", (a,), lambda g: (_exp_grads(g, result),), saved=(out,))
 
 
 def _exp_grads(g, result):

@@ -1,0 +1,119 @@
+"""The autograd version counter: in-place writes after a node saved a tensor make backward fail as in torch."""
+
+import pytest
+import torch
+
+import mytensor
+from parity_helpers import run, same
+
+GRAPH = "x = m.ones(3, requires_grad=True); w = m.ones(3, requires_grad=True); y = x * 1\n"
+
+# A write into a tensor that ``z = y * y`` saved: backward must refuse, word for word as torch.
+WRITES = ["y.add_(1)", "y.sub_(1)", "y.mul_(w)", "y.div_(2)", "y.fill_(2)", "y.zero_()", "y += 1",
+          "y *= 2", "y[0] = 5", "y[1:] = w[1:]", "y[1:] = 0"]
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_backward_refuses_a_saved_tensor_written_in_place(write):
+    same(run(GRAPH + f"z = y * y\n{write}\nz.sum().backward()\nresult = x.grad"))
+
+
+CASES = [
+    # a leaf written under no_grad: no "which is output ..." part
+    "x = m.ones(3, requires_grad=True); z = x * x\nwith m.no_grad(): x.add_(1)\nz.sum().backward()",
+    # a constant operand that was saved
+    "x = m.ones(3, requires_grad=True); c = m.ones(3); z = x * c; c.add_(1); z.sum().backward()",
+    # an output that was saved (exp reads its result), in 2-D and float64
+    "x = m.ones(2, 3, dtype=m.float64, requires_grad=True); z = (x * 1).exp(); z.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); z = 2 ** (x * 1); z.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = y ** y; z.add_(1); z.sum().backward()",
+    # a view whose base was written: torch names it an as_strided view
+    "x = m.ones(3, requires_grad=True); y = x * 1; v = y[1:]; z = v * v; y.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); v = x[1:]; z = v * v\nwith m.no_grad(): x.add_(1)\nz.sum().backward()",
+    # 0-d, division and powers
+    "x = m.tensor(2.0, requires_grad=True); y = x * 1; z = y * y; y.add_(1); z.backward()",
+    "x = m.ones(3, requires_grad=True); w = m.ones(3); y = x * 1; z = w / y; w.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = y / y; y.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = y ** 2; y.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = 2 ** y; y.add_(1); z.sum().backward()",
+    "x = m.ones(3, requires_grad=True); a = x * 1; b = x * 2; z = a * b; a.add_(1); b.sub_(1); z.sum().backward()",
+    # a second backward through a retained graph sees the write too
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = (y * y).sum(); z.backward(retain_graph=True); y.add_(1); "
+    "z.backward()",
+    # calling the node directly unpacks its saved tensors too
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = y * y; y.add_(1); z.grad_fn(m.ones(3))",
+]
+
+# Ops that save nothing the write touched: backward runs and gives torch's gradient.
+ALLOWED = [
+    "y = x * 1; z = y.exp(); y.add_(1); z.sum().backward()",
+    "y = x * 1; z = y * 2; y.add_(1); z.sum().backward()",
+    "y = x * 1; z = y / 2; y.add_(1); z.sum().backward()",
+    "y = x * 1; z = y + y; y.add_(1); z.sum().backward()",
+    "y = x * 1; z = y.sum(); y.add_(1); z.backward()",
+    "y = x * 1; z = y[0]; y.add_(1); z.backward()",
+    "y = x * 1; z = y.reshape(3, 1); y.add_(1); z.sum().backward()",
+    "y = x * 1; z = y * y; z2 = y * 1; y.add_(1); z2.sum().backward()",
+]
+
+VERSIONS = [
+    "x = m.ones(3); r = x._version; x.add_(1); x[0] = 2; x[1:] = 3; result = (r, x._version, x[1:]._version, "
+    "x.detach()._version)",
+    "x = m.ones(3); v = x[1:]; v.fill_(2); r = (x._version, v._version); x.zero_(); x.copy_(m.ones(3)); "
+    "x -= 1; x /= 2; result = (r, x._version)",
+    "x = m.ones(3); y = x.clone(); x.add_(1); result = (x._version, y._version, (x * 1)._version)",
+    "x = m.ones(3, requires_grad=True)\nwith m.no_grad(): x.mul_(2)\nresult = x._version",
+]
+
+
+@pytest.mark.parametrize("statements", CASES)
+def test_version_errors_match_torch(statements):
+    same(run(statements + "\nresult = None"))
+
+
+@pytest.mark.parametrize("statements", ALLOWED)
+def test_writes_that_torch_allows_keep_the_gradient(statements):
+    same(run("x = m.arange(3.0, requires_grad=True)\n" + statements + "\nresult = x.grad"))
+
+
+@pytest.mark.parametrize("statements", VERSIONS)
+def test_version_numbers_match_torch(statements):
+    same(run(statements))
+
+
+def test_the_issue_example_no_longer_gives_a_wrong_gradient():
+    """``y = x * 1; z = y * y; y.add_(1)``: torch's whole message, with its type, shape and hint."""
+    messages = []
+    for m in (torch, mytensor):
+        x = m.ones(3, requires_grad=True)
+        y = x * 1
+        z = y * y
+        y.add_(1)
+        with pytest.raises(RuntimeError) as caught:
+            z.sum().backward()
+        messages.append(str(caught.value))
+    assert "[torch.FloatTensor [3]], which is output 0 of Add, is at version 1; expected version 0" in messages[0]
+    assert messages[1] == messages[0].replace("torch", "mytensor")
+
+
+DETACH_VIEWS = ["x[1:]", "x[...]", "x.view(3)", "x.expand(2, 3)", "x.t()", "(x * 1)[1:]", "x.detach()[1:]"]
+
+
+@pytest.mark.parametrize("view", DETACH_VIEWS)
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_detach_in_place_refuses_a_view_as_torch(view, requires_grad):
+    """torch's message goes on about DistributedDataParallel, which mytensor has not: its first two sentences."""
+    words = []
+    for m in (torch, mytensor):
+        x = m.ones(3, requires_grad=requires_grad)
+        with pytest.raises(RuntimeError) as caught:
+            eval(view, {"x": x}).detach_()
+        words.append(str(caught.value))
+    assert words[0].startswith(words[1] + " If you are using DistributedDataParallel")
+    assert words[1] == "Can't detach views in-place. Use detach() instead."
+
+
+@pytest.mark.parametrize("made", ["x.detach()", "x.clone()", "x.contiguous()", "x * 1"])
+def test_detach_in_place_works_on_a_tensor_that_is_no_view(made):
+    same(run(f"x = m.ones(3, requires_grad=True); t = {made}; r = t.detach_(); "
+             "result = (r is t, t.requires_grad, t.grad_fn is None, t.is_leaf)"))
