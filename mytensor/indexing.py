@@ -9,7 +9,7 @@ import operator
 
 import numpy as np
 
-from . import _layout, autograd, broadcasting, inplace
+from . import _layout, advanced_indexing, autograd, broadcasting, inplace
 from . import _tensor as tensor_module
 
 _C_TYPES = {"int16": "int16_t", "int32": "int32_t", "int64": "int64_t"}
@@ -127,7 +127,9 @@ def getitem(self, index):
     """Return the view ``self[index]`` for ints, slices, ``...`` and ``None``.
 
     The view shares storage with ``self``; its ``stride()`` and
-    ``storage_offset()`` are torch's.
+    ``storage_offset()`` are torch's. An index with an integer tensor, a
+    list, a boolean mask or a bool in it gives a copy instead
+    (``advanced_indexing.getitem``).
 
     Parameters
     ----------
@@ -155,6 +157,9 @@ def getitem(self, index):
     >>> v.shape, v.stride(), v.storage_offset()
     (mytensor.Size([2, 2]), (4, 2), 4)
     """
+    index = advanced_indexing.as_index(index)
+    if advanced_indexing.is_advanced(index):
+        return advanced_indexing.getitem(self, index)
     out = self._view(*_view_layout(self, index))
     source_shape = self._shape
 
@@ -178,13 +183,17 @@ def _scalar_values(value, dtype):
     return np.array(value).astype(dtype.numpy_type)
 
 
-def _values_for(value, shape, dtype):
+def drop_leading_ones(array, ndim):
+    """``array`` without the leading size-1 dimensions beyond ``ndim``: torch drops them before expanding."""
+    while array.ndim > ndim and array.shape[0] == 1:
+        array = array[0]
+    return array
+
+
+def values_for(value, shape, dtype):
     """``value`` as an array broadcastable to ``shape`` with ``dtype``."""
     if isinstance(value, tensor_module.Tensor):
-        array = value._array()
-        # torch drops leading size-1 dimensions of the value before expanding.
-        while array.ndim > len(shape) and array.shape[0] == 1:
-            array = array[0]
+        array = drop_leading_ones(value._array(), len(shape))
         broadcasting.check_expand(array.shape, shape, value.dtype)
         return array.astype(dtype.numpy_type)
     if isinstance(value, (bool, int, float, np.generic)):
@@ -194,6 +203,9 @@ def _values_for(value, shape, dtype):
 
 def setitem(self, index, value):
     """Write ``value`` into the view ``self[index]``, in place.
+
+    An index with an integer tensor, a list, a boolean mask or a bool in it
+    writes the elements it picks (``advanced_indexing.put``).
 
     Parameters
     ----------
@@ -221,10 +233,15 @@ def setitem(self, index, value):
     inplace.check_leaf(self, view=True)
     tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(value, "requires_grad", False))
     old = inplace.history_input(self) if tracked else None
-    _write(self, index, value)
+    index = advanced_indexing.as_index(index)
+    if advanced_indexing.is_advanced(index):
+        written = advanced_indexing.put(self, index, value)
+    else:
+        _write(self, index, value)
+        written = None
     autograd.bump_version(self)
     if tracked:
-        _record_copy(self, old, value, index)
+        _record_copy(self, old, value, *(written or (_positions(self._shape, index), "CopySlices")))
 
 
 def _write(t, index, value):
@@ -235,7 +252,7 @@ def _write(t, index, value):
     t : Tensor
     index : int, slice, None, Ellipsis or a tuple of these
     value : bool, int, float or Tensor
-        ``_values_for`` turns it into a numpy array of ``t``'s dtype that
+        ``values_for`` turns it into a numpy array of ``t``'s dtype that
         broadcasts to the selected shape (and raises torch's errors).
 
     Returns
@@ -247,18 +264,23 @@ def _write(t, index, value):
     raise NotImplementedError("Task 2.2: write a scalar or a tensor through a view (replace this raise in mytensor/indexing.py: _write; see notebooks/x2_slicing.ipynb)")
 
 
-def _record_copy(t, old, value, index):
-    """Give ``t`` torch's ``CopySlices`` history after ``t[index] = value``."""
+def _positions(shape, index):
+    """The row-major positions, in a tensor of ``shape``, of the elements of the view ``[index]``."""
+    every = np.arange(_layout.numel(shape))
+    return _layout.strided(every, *index_layout(shape, _layout.contiguous_strides(shape), 0, index))
+
+
+def _record_copy(t, old, value, positions, name):
+    """Give ``t`` torch's history after ``t[index] = value`` wrote the row-major ``positions``."""
     shape = t._shape
-    layout = index_layout(shape, _layout.contiguous_strides(shape), 0, index)
 
     def backward(grad):
         grad = np.array(grad, copy=True).reshape(-1)
-        written = _layout.strided(grad, *layout).copy()
-        _layout.strided(grad, *layout)[...] = 0  # the old values there were overwritten
+        written = grad[positions]
+        grad[positions] = 0  # the old values there were overwritten
         lead = max(getattr(value, "ndim", 0) - written.ndim, 0)
         return grad.reshape(shape), written.reshape((1,) * lead + written.shape)
 
     out = tensor_module.Tensor._wrap(t._array())
-    autograd.record(out, "CopySlices", (old, value), backward, saved=())
+    autograd.record(out, name, (old, value), backward, saved=())
     inplace.adopt_history(t, out)

@@ -267,13 +267,52 @@ def is_dense(shape, strides):
     return True
 
 
-def _should_swap(shape, strides, a, b):
-    """torch's comparison for ordering dims a (inner) and b (outer); 0 is undecided."""
-    if strides[a] == 0 or strides[b] == 0:
-        return 0
-    if strides[a] != strides[b]:
-        return 1 if strides[a] > strides[b] else -1
-    return 1 if shape[a] > shape[b] else 0
+def _should_swap(shape, operands, a, b):
+    """torch's comparison for ordering dims a (inner) and b (outer) by the operands' strides; 0 is undecided.
+
+    The first operand whose strides decide wins; a zero stride (a broadcast)
+    decides nothing.
+    """
+    for strides in operands:
+        if strides[a] == 0 or strides[b] == 0:
+            continue
+        if strides[a] != strides[b]:
+            return 1 if strides[a] > strides[b] else -1
+        if shape[a] > shape[b]:
+            return 1
+    return 0
+
+
+def ordered_strides(shape, operands):
+    """Return the strides torch's TensorIterator gives a new output of ``shape``.
+
+    The output keeps the memory order of its inputs: ``operands`` holds one
+    tuple of strides per input, each of length ``len(shape)``; dimensions
+    with smaller strides go inner, and the output has no gaps.
+
+    Examples
+    --------
+    >>> ordered_strides((2, 3, 2), [(0, 4, 12), (1, 0, 0)])
+    (6, 1, 3)
+    >>> ordered_strides((2, 3), [(0, 1)])
+    (3, 1)
+    """
+    perm = list(reversed(range(len(shape))))  # innermost first
+    # torch's insertion sort, which tolerates undecided comparisons.
+    for i in range(1, len(perm)):
+        inner = i
+        for outer in range(i - 1, -1, -1):
+            order = _should_swap(shape, operands, perm[outer], perm[inner])
+            if order < 0:
+                break
+            if order > 0:
+                perm[outer], perm[inner] = perm[inner], perm[outer]
+                inner = outer
+    dense, step = [0] * len(shape), 1
+    for d in perm:
+        dense[d] = step
+        step *= max(shape[d], 1)
+    return tuple(dense)
 
 
 def dense_strides(shape, strides):
@@ -294,19 +333,4 @@ def dense_strides(shape, strides):
     """
     if numel(shape) == 0 or is_dense(shape, strides):
         return tuple(strides)
-    perm = list(reversed(range(len(shape))))  # innermost first
-    # torch's insertion sort, which tolerates undecided comparisons.
-    for i in range(1, len(perm)):
-        inner = i
-        for outer in range(i - 1, -1, -1):
-            order = _should_swap(shape, strides, perm[outer], perm[inner])
-            if order < 0:
-                break
-            if order > 0:
-                perm[outer], perm[inner] = perm[inner], perm[outer]
-                inner = outer
-    dense, step = [0] * len(shape), 1
-    for d in perm:
-        dense[d] = step
-        step *= max(shape[d], 1)
-    return tuple(dense)
+    return ordered_strides(shape, [strides])
