@@ -1,5 +1,7 @@
 """The autograd version counter: in-place writes after a node saved a tensor make backward fail as in torch."""
 
+import warnings
+
 import pytest
 import torch
 
@@ -117,3 +119,45 @@ def test_detach_in_place_refuses_a_view_as_torch(view, requires_grad):
 def test_detach_in_place_works_on_a_tensor_that_is_no_view(made):
     same(run(f"x = m.ones(3, requires_grad=True); t = {made}; r = t.detach_(); "
              "result = (r is t, t.requires_grad, t.grad_fn is None, t.is_leaf)"))
+
+
+def _anomaly_run(m, statements):
+    """Run ``statements`` under anomaly detection; the error text and the first line of each warning."""
+    with warnings.catch_warnings(record=True) as caught, m.autograd.set_detect_anomaly(True):
+        warnings.simplefilter("always")
+        try:
+            exec(statements, {"m": m})
+            error = None
+        except RuntimeError as exc:
+            error = str(exc)
+    return error, [str(w.message).splitlines()[0] for w in caught if w.category is UserWarning]
+
+
+ANOMALIES = [
+    "x = m.ones(3, requires_grad=True); y = x * 1; z = y * y; y.add_(1); z.sum().backward()",
+    "x = m.tensor([0.0, 1.0], requires_grad=True); (x / x).sum().backward()",
+    "x = m.tensor([0.0, 1.0], requires_grad=True); (x * 0 / x).sum().backward()",
+    "x = m.tensor([4.0, 1.0], requires_grad=True); (x / x).sum().backward()",
+]
+
+
+@pytest.mark.parametrize("statements", ANOMALIES)
+def test_anomaly_mode_warns_and_hints_as_torch(statements):
+    """The hint's advice works: anomaly mode names the failing node, changes the hint and catches nan."""
+    error, warned = _anomaly_run(torch, statements)
+    assert _anomaly_run(mytensor, statements) == (error and error.replace("torch", "mytensor"), warned)
+
+
+def test_anomaly_mode_shows_the_forward_call_and_ends_with_the_block():
+    with warnings.catch_warnings(record=True) as caught, mytensor.autograd.set_detect_anomaly(True, check_nan=False):
+        warnings.simplefilter("always")
+        x = mytensor.ones(3, requires_grad=True)
+        y = x * 1
+        z = y * y  # the line the warning must show
+        y.add_(1)
+        with pytest.raises(RuntimeError):
+            z.sum().backward()
+        (x / (x - 1)).sum().backward()  # nan is not checked with check_nan=False
+    assert "z = y * y  # the line the warning must show" in str(caught[0].message)
+    assert "mytensor" + "/" not in str(caught[0].message).replace("\\", "/").split("forward call")[1]
+    assert not mytensor.autograd._Anomaly.enabled

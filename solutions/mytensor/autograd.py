@@ -17,6 +17,9 @@ Gradients flow as numpy arrays inside the engine; only ``.grad`` is a Tensor.
 """
 
 import functools
+import os
+import traceback
+import warnings
 import weakref
 
 import numpy as np
@@ -41,6 +44,11 @@ _ANOMALY_HINT = (
     " Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
     "with mytensor.autograd.set_detect_anomaly(True, check_nan=False)."
 )
+_ANOMALY_SHOWN = (
+    " Hint: the backtrace further above shows the operation that failed to compute its gradient. "
+    "The variable in question was changed in there or anywhere later. Good luck!"
+)
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 # The version of each storage that an in-place op has written, keyed by id(storage);
 # an entry leaves with its storage, so a new storage at the same id starts at 0.
@@ -49,6 +57,51 @@ _VERSIONS = {}
 
 class _GradMode:
     enabled = True
+
+
+class _Anomaly:
+    enabled = False
+    check_nan = True
+
+
+class set_detect_anomaly:
+    """Switch anomaly detection on or off, as a call or as a context manager.
+
+    While it is on, each node keeps the stack of the forward call that made
+    it, and a node whose backward fails first warns with that stack. With
+    ``check_nan``, a node that returns a nan gradient raises.
+
+    Parameters
+    ----------
+    mode : bool
+    check_nan : bool
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(1, requires_grad=True)
+    >>> with mytensor.autograd.set_detect_anomaly(True):
+    ...     (x / x).backward()
+    Traceback (most recent call last):
+    ...
+    RuntimeError: Function 'DivBackward0' returned nan values in its 1th output.
+    """
+
+    def __init__(self, mode, check_nan=True):
+        self._previous = (_Anomaly.enabled, _Anomaly.check_nan)
+        _Anomaly.enabled, _Anomaly.check_nan = bool(mode), bool(check_nan)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        _Anomaly.enabled, _Anomaly.check_nan = self._previous
+
+
+def _forward_stack():
+    """The stack of the running forward call, without mytensor's own frames."""
+    frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(_PACKAGE)]
+    return "".join(traceback.format_list(frames))
 
 
 def version(t):
@@ -99,7 +152,7 @@ class _Saved:
         sizes = ", ".join(str(size) for size in self.shape)
         raise RuntimeError(
             f"{_MODIFIED}[mytensor.{self.dtype.torch_name}Tensor [{sizes}]]{which} is at version {now}; "
-            f"expected version {self.version} instead.{_ANOMALY_HINT}"
+            f"expected version {self.version} instead.{_ANOMALY_SHOWN if _Anomaly.enabled else _ANOMALY_HINT}"
         )
 
 
@@ -200,7 +253,7 @@ class Node:
     right when an in-place op later gives the input a new history.
     """
 
-    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves", "_view_of", "_saved")
+    __slots__ = ("_inputs", "_edges", "_backward", "_retained", "_saves", "_view_of", "_saved", "_stack")
 
     def __init__(self, inputs, backward, saves=True, view_of=None, saved=()):
         self._inputs = inputs
@@ -210,6 +263,7 @@ class Node:
         self._saves = saves
         self._view_of = view_of
         self._saved = saved
+        self._stack = _forward_stack() if _Anomaly.enabled else None
 
     @property
     def next_functions(self):
@@ -230,8 +284,7 @@ class Node:
         gradient keeps the shape the op computed with: no sum back to a
         broadcast input's shape.
         """
-        self._unpack_saved()
-        grads = self._backward(grad._array())
+        grads = self._local_grads(grad._array())
         out = tuple(None if g is None or e is None else _tensor.Tensor._wrap(np.array(g))
                     for g, e in zip(grads, self._edges))
         return out[0] if len(out) == 1 else out
@@ -245,18 +298,38 @@ class Node:
         """
         if self._backward is None:
             raise RuntimeError(_FREED)
-        self._unpack_saved()
         if self._retained is not None:
             _accumulate(self._retained, grad)
-        grads = self._backward(grad)
+        grads = self._local_grads(grad)
         if self._saves and not retain_graph:
             self._backward = None
         return tuple(_input_grad(g, value, edge) for g, value, edge in zip(grads, self._inputs, self._edges))
 
-    def _unpack_saved(self):
-        """Raise torch's error if a tensor this node reads was written in place since the op ran."""
-        for saved in self._saved:
-            saved.check()
+    def _local_grads(self, grad):
+        """``self._backward(grad)``, after checking that no saved tensor was written in place since.
+
+        In anomaly mode a failure first warns with the forward call's stack,
+        and a nan gradient fails.
+        """
+        try:
+            for saved in self._saved:
+                saved.check()
+            grads = self._backward(grad)
+            if _Anomaly.enabled and _Anomaly.check_nan:
+                _check_nan(self.name(), grads, self._edges)
+        except Exception:
+            if self._stack is not None:
+                warnings.warn(f"Error detected in {self.name()}. Traceback of forward call that caused the "
+                              f"error:\n{self._stack}", UserWarning, stacklevel=2)
+            raise
+        return grads
+
+
+def _check_nan(name, grads, edges):
+    """torch's anomaly-mode error for a node that returned nan in a gradient that is wanted."""
+    for i, (g, edge) in enumerate(zip(grads, edges)):
+        if g is not None and edge is not None and np.isnan(g).any():
+            raise RuntimeError(f"Function '{name}' returned nan values in its {i}th output.")
 
 
 def _input_grad(grad, value, edge):
