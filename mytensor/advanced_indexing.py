@@ -48,8 +48,8 @@ def as_index(index):
     sequences = (tensor_module.Tensor, list, tuple, slice, type(None), type(...))
     if isinstance(index, list) and len(index) < 32 and any(isinstance(i, sequences) for i in index):
         warnings.warn(
-            "Using a non-tuple sequence for multidimensional indexing is deprecated (torch will read it as "
-            "one index tensor); use x[tuple(seq)] instead of x[seq].",
+            "Using a non-tuple sequence for multidimensional indexing is deprecated (torch plans to read it "
+            "as one index tensor); use x[tuple(seq)] instead of x[seq].",
             UserWarning,
             stacklevel=3,
         )
@@ -88,15 +88,26 @@ def _index_array(item):
     return np.asarray(item).astype(np.int64)
 
 
+def _named(items, kinds):
+    """How many dimensions of the tensor the items name (``...`` takes the others)."""
+    return sum(1 if kind in ("basic", "index") and item is not None else
+               np.ndim(item) if kind == "mask" else 0 for item, kind in zip(items, kinds))
+
+
 def _split(items, ndim):
     """The basic items that make the view, and per dimension of the view what picks from it.
 
-    Returns ``(basic, picks)``: ``picks`` holds ``(kind, array)`` pairs, one per
-    dimension of the view (a mask of k dimensions counts once, for k).
+    Returns
+    -------
+    tuple
+        ``(basic, picks, named)``: the basic items, with a full slice in
+        place of each index tensor (one per dimension of a mask); ``picks``,
+        ``(kind, array)`` pairs in the order of the view's dimensions (a mask
+        of k dimensions is one pair, for k); and how many dimensions the
+        items name.
     """
     kinds = [_kind(item) for item in items]
-    named = sum(1 if kind in ("basic", "index") and item is not None else
-                np.ndim(item) if kind == "mask" else 0 for item, kind in zip(items, kinds))
+    named = _named(items, kinds)
     basic, picks = [], []
     for item, kind in zip(items, kinds):
         if kind == "ellipsis":
@@ -215,7 +226,8 @@ def getitem(t, index):
     Returns
     -------
     Tensor
-        A new contiguous tensor; its ``grad_fn`` is ``IndexBackward0``.
+        A new tensor, whose strides keep the memory order of ``t`` and of the
+        index tensors, as torch's are; its ``grad_fn`` is ``IndexBackward0``.
 
     Raises
     ------
