@@ -340,7 +340,7 @@ class Tensor:
     # --- the autograd version counter (issue 11) ----------------------------
     _is_view = False  # set on the tensors ``_view`` makes
     _version = property(autograd.version)
-    copy_ = inplace.copy_bumping_version
+    copy_ = inplace.copy_with_history
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):

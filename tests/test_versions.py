@@ -161,3 +161,19 @@ def test_anomaly_mode_shows_the_forward_call_and_ends_with_the_block():
     assert "z = y * y  # the line the warning must show" in str(caught[0].message)
     assert "mytensor" + "/" not in str(caught[0].message).replace("\\", "/").split("forward call")[1]
     assert not mytensor.autograd._Anomaly.enabled
+
+
+COPIES = [
+    "x = m.ones(3, requires_grad=True); w = m.ones(3, requires_grad=True); y = x * 1; y.copy_(w * 2)",
+    "x = m.ones(3, requires_grad=True); w = m.ones(1, requires_grad=True); y = x * 1; y.copy_(w)",
+    "x = m.ones(3, requires_grad=True); w = m.ones(3); y = x * 1; y.copy_(w)",
+    "x = m.ones(3, requires_grad=True); w = m.ones(3, requires_grad=True); y = m.ones(3, dtype=m.float64); "
+    "y.copy_(w * x)",
+]
+
+
+@pytest.mark.parametrize("statements", COPIES)
+def test_copy_into_a_tensor_in_the_graph_sends_the_gradient_to_the_source(statements):
+    """torch's CopyBackwards: the overwritten values get no gradient, the source gets it."""
+    same(run(statements + "\nname = type(y.grad_fn).__name__; (y * m.arange(3.0)).sum().backward()\n"
+             "result = (name, y._version, x.grad, locals().get('w') is not None and w.grad)"))

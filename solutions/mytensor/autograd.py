@@ -166,8 +166,8 @@ def _made_by(t):
 
 def _short_name(name):
     """torch's name of a node in the version error: ``MulBackward0`` reads ``Mul``."""
-    if name == "CopySlices":
-        return "mytensor::autograd::CopySlices"
+    if name in ("CopySlices", "CopyBackwards"):  # torch's C++ nodes, named with their namespace
+        return f"mytensor::autograd::{name}"
     return name.replace("Backward0", "").replace("Backward", "")
 
 

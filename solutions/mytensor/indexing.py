@@ -326,6 +326,4 @@ def _record_copy(t, old, value, positions, name):
         lead = max(getattr(value, "ndim", 0) - written.ndim, 0)
         return grad.reshape(shape), written.reshape((1,) * lead + written.shape)
 
-    out = tensor_module.Tensor._wrap(t._array())
-    autograd.record(out, name, (old, value), backward, saved=())
-    inplace.adopt_history(t, out)
+    inplace.record_in_place(t, name, (old, value), backward)

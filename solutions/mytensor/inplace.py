@@ -6,8 +6,6 @@ the new values. The result must fit ``self``: its shape cannot grow by
 broadcasting and its dtype must be castable to ``self.dtype``.
 """
 
-import functools
-
 import numpy as np
 
 from . import autograd, broadcasting, ops, promotion
@@ -259,9 +257,7 @@ def _overwrite(self, values, name):
     self._array()[...] = values
     autograd.bump_version(self)
     if tracked:
-        out = tensor_module.Tensor._wrap(self._array())
-        autograd.record(out, name, (old,), lambda g: (np.zeros_like(g),))
-        adopt_history(self, out)
+        record_in_place(self, name, (old,), lambda g: (np.zeros_like(g),))
     return self
 
 
@@ -338,18 +334,37 @@ def copy_(self, src):
     ### END SOLUTION
 
 
-def _bumping_version(write):
-    """``write`` (an in-place op that is a task), then one more version of the written storage."""
+def copy_with_history(self, src):
+    """``copy_`` (Task 5.2), then the storage's new version and torch's ``CopyBackwards`` history.
 
-    @functools.wraps(write)
-    def written(self, *args):
-        before = autograd.version(self)
-        result = write(self, *args)
-        if autograd.version(self) == before:  # a scalar source goes through _overwrite, which counts
-            autograd.bump_version(self)
-        return result
+    The gradient reaches ``src`` (summed back to its shape) and not the old
+    values of ``self``, which the copy overwrote.
 
-    return written
+    Examples
+    --------
+    >>> import mytensor
+    >>> w = mytensor.ones(3, requires_grad=True)
+    >>> y = mytensor.zeros(3).copy_(w * 2)
+    >>> type(y.grad_fn).__name__, y._version
+    ('CopyBackwards', 1)
+    """
+    tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(src, "requires_grad", False))
+    old = history_input(self) if tracked else None
+    before = autograd.version(self)
+    copy_(self, src)
+    if autograd.version(self) == before:  # a scalar source went through _overwrite, which counts
+        autograd.bump_version(self)
+    if tracked and isinstance(src, tensor_module.Tensor):
+        record_in_place(self, "CopyBackwards", (old, src), lambda g: (np.zeros_like(g), g))
+    return self
 
 
-copy_bumping_version = _bumping_version(copy_)
+def record_in_place(t, name, inputs, backward):
+    """Give ``t`` the history of an in-place op that wrote it: a node ``name`` over ``inputs``.
+
+    The node reads no saved values (``backward`` needs only the gradient), so
+    later writes into the inputs do not make backward fail.
+    """
+    out = tensor_module.Tensor._wrap(t._array())
+    autograd.record(out, name, inputs, backward, saved=())
+    adopt_history(t, out)
