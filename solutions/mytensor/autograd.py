@@ -14,6 +14,12 @@ runs, a gradient of an input that was broadcast is summed back to that
 input's shape (Task 7.3) before the engine sees it.
 
 Gradients flow as numpy arrays inside the engine; only ``.grad`` is a Tensor.
+
+A node's backward may read values of the op (``a`` and ``b`` for ``a * b``).
+If an in-place op writes one of them before backward runs, the gradient
+would silently be wrong, so each storage has a version that every in-place
+write counts up; a node records the versions of the tensors it reads, and
+raises torch's error when it runs and finds a newer one.
 """
 
 import functools
