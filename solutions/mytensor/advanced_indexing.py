@@ -181,22 +181,36 @@ def _select(t, index):
     Returns
     -------
     tuple
-        ``(view, strides, picked, plain)``: the view's elements as their
-        row-major positions in ``t``, the view's strides in ``t``'s storage,
-        the numpy index, and whether there was no basic item that makes a view
-        (torch then names a write ``IndexPutBackward0``, else ``CopySlices``).
+        ``(ordered, stored, picked, plain)``: the view's layout
+        ``(shape, strides, offset)`` over the row-major positions of ``t``
+        and over ``t``'s storage, the numpy index, and whether there was no
+        basic item that makes a view (torch then names a write
+        ``IndexPutBackward0``, else ``CopySlices``).
     """
     basic, picks, named = _split(_items(index), t.ndim)
-    every = np.arange(t.numel())
     plain = all(item is Ellipsis or (isinstance(item, slice) and item == slice(None)) for item in basic)
+    row_major = _layout.contiguous_strides(t._shape)
     if plain:
         if named > t.ndim:
             raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
-        view, strides = every.reshape(t._shape), t._strides
+        ordered, stored = (t._shape, row_major, 0), (t._shape, t._strides, t._offset)
     else:
-        view = _layout.strided(every, *indexing.index_layout(t._shape, _layout.contiguous_strides(t._shape), 0, basic))
-        strides = indexing.index_layout(t._shape, t._strides, t._offset, basic)[1]
-    return view, strides, _numpy_index(view.shape, picks), plain
+        ordered = indexing.index_layout(t._shape, row_major, 0, basic)
+        stored = indexing.index_layout(t._shape, t._strides, t._offset, basic)
+    return ordered, stored, _numpy_index(ordered[0], picks), plain
+
+
+def _picked(shape, strides, offset, picked):
+    """Where the elements that ``picked`` takes from a view sit, for the view's layout.
+
+    Each dimension adds ``i * stride``; a broadcast of its ``arange`` costs no
+    memory, so the work grows with the result, not with the view.
+    """
+    where = np.asarray(offset)
+    for d, (size, stride) in enumerate(zip(shape, strides)):
+        steps = (np.arange(size) * stride).reshape((-1,) + (1,) * (len(shape) - d - 1))
+        where = where + np.broadcast_to(steps, shape)[picked]
+    return where
 
 
 def _result_strides(shape, strides, picked):
@@ -249,18 +263,18 @@ def getitem(t, index):
     ...
     IndexError: The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3, 4] at index 0
     """
-    view, strides, picked, _ = _select(t, index)
-    positions = view[picked]
-    out_strides = _result_strides(positions.shape, strides, picked)
-    storage = np.empty(positions.size, t._storage.dtype)
-    _layout.strided(storage, positions.shape, out_strides, 0)[...] = np.take(t._array(), positions)
-    out = tensor_module.Tensor(storage, positions.shape, out_strides, 0)
+    ordered, stored, picked, _ = _select(t, index)
+    values = t._view(*stored)._array()[picked]
+    out_strides = _result_strides(values.shape, stored[1], picked)
+    storage = np.empty(values.size, values.dtype)
+    _layout.strided(storage, values.shape, out_strides, 0)[...] = values
+    out = tensor_module.Tensor(storage, values.shape, out_strides, 0)
     shape = t._shape
 
     def backward(grad):
         # Each picked element sends its gradient back; an element picked twice gets both.
         full = np.zeros(_layout.numel(shape), grad.dtype)
-        np.add.at(full, positions, grad)
+        np.add.at(full, _picked(*ordered, picked), grad)
         return (full.reshape(shape),)
 
     return autograd.record(out, "IndexBackward0", (t,), backward, saved=())
@@ -293,9 +307,8 @@ def put(t, index, value):
 
     Returns
     -------
-    tuple
-        ``(positions, name)``: the row-major positions written, and torch's
-        grad_fn name for the write.
+    str
+        torch's grad_fn name for the write.
 
     Examples
     --------
@@ -307,8 +320,23 @@ def put(t, index, value):
     tensor([[0, 7, 8],
             [3, 0, 0]])
     """
-    view, _, picked, plain = _select(t, index)
-    positions = view[picked]
-    values = _put_values(value, positions.shape, t.dtype)
-    t._array().flat[positions.reshape(-1)] = np.broadcast_to(values, positions.shape).reshape(-1)
-    return positions, "IndexPutBackward0" if plain else "CopySlices"
+    _, stored, picked, plain = _select(t, index)
+    view = t._view(*stored)._array()
+    # the result's shape, from a broadcast byte that costs no memory
+    shape = np.broadcast_to(np.int8(0), view.shape)[picked].shape
+    view[picked] = _put_values(value, shape, t.dtype)
+    return "IndexPutBackward0" if plain else "CopySlices"
+
+
+def positions(t, index):
+    """The row-major positions in ``t`` of the elements ``t[index]`` reads, for any index.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(3, 4)
+    >>> positions(x, (slice(1, None), [0, 3])).tolist()
+    [[4, 7], [8, 11]]
+    """
+    ordered, _, picked, _ = _select(t, index)
+    return _picked(*ordered, picked)

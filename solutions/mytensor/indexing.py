@@ -276,13 +276,13 @@ def setitem(self, index, value):
     old = inplace.history_input(self) if tracked else None
     index = advanced_indexing.as_index(index)
     if advanced_indexing.is_advanced(index):
-        written = advanced_indexing.put(self, index, value)
+        name = advanced_indexing.put(self, index, value)
     else:
         _write(self, index, value)
-        written = None
+        name = "CopySlices"
     autograd.bump_version(self)
     if tracked:
-        _record_copy(self, old, value, *(written or (_positions(self._shape, index), "CopySlices")))
+        _record_copy(self, old, value, advanced_indexing.positions(self, index), name)
 
 
 def _write(t, index, value):
@@ -307,12 +307,6 @@ def _write(t, index, value):
     values = values_for(value, shape, t.dtype)
     _layout.strided(t._storage, shape, strides, offset)[...] = values
     ### END SOLUTION
-
-
-def _positions(shape, index):
-    """The row-major positions, in a tensor of ``shape``, of the elements of the view ``[index]``."""
-    every = np.arange(_layout.numel(shape))
-    return _layout.strided(every, *index_layout(shape, _layout.contiguous_strides(shape), 0, index))
 
 
 def _record_copy(t, old, value, positions, name):
