@@ -22,6 +22,7 @@ from . import (
     autograd,
     broadcasting,
     creation,
+    functional,
     indexing,
     inplace,
     interop,
@@ -335,6 +336,9 @@ class Tensor:
     detach = autograd.detach
     detach_ = autograd.detach_
     retain_grad = autograd.retain_grad
+
+    # --- x.9 training ------------------------------------------------------
+    relu = functional.relu
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):
