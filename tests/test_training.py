@@ -211,3 +211,12 @@ def test_decision_boundary_colours_the_plane_by_the_score():
     assert not _texts(fig)
     broken = plots.decision_boundary(lambda: 1 / 0, X, np.array([0, 1]))
     assert any("ZeroDivisionError" in text for text in _texts(broken))
+
+
+def test_the_examples_in_the_plots_docstrings_run():
+    import doctest
+
+    from workbook import plots
+
+    results = doctest.testmod(plots, optionflags=doctest.ELLIPSIS)
+    assert results.attempted and not results.failed
