@@ -220,3 +220,35 @@ def test_the_examples_in_the_plots_docstrings_run():
 
     results = doctest.testmod(plots, optionflags=doctest.ELLIPSIS)
     assert results.attempted and not results.failed
+
+
+# --- x.9's checks catch plausible wrong answers ------------------------------------------
+
+WRONG_ANSWERS = {
+    # a gradient that forgets the 1/n of the mean
+    "9.1": ("functional.py", "grad = 2 * g * (x - y) / _reduced_count(x, reduction)", "grad = 2 * g * (x - y)"),
+    # an update that rebinds the name instead of changing the parameter
+    "9.2": ("optim.py", "p -= self.lr * p.grad", "p = p - self.lr * p.grad"),
+    # a derivative that multiplies by the mask, so nan's gradient becomes 0
+    "9.3": ("functional.py", "return np.where(result <= 0, 0, g)", "return g * (result > 0)"),
+}
+
+
+@pytest.mark.parametrize("task", sorted(WRONG_ANSWERS))
+def test_x9_checks_fail_a_plausible_wrong_answer(task, tmp_path):
+    import shutil
+
+    from workbook import progress
+    from workbook_fixtures import REPO
+
+    file, right, wrong = WRONG_ANSWERS[task]
+    package = tmp_path / "mytensor"
+    shutil.copytree(REPO / "solutions" / "mytensor", package, ignore=shutil.ignore_patterns("__pycache__"))
+    source = (package / file).read_text()
+    assert source.count(right) == 1, f"the reference changed: {right!r} is not in {file} once"
+    (package / file).write_text(source.replace(right, wrong))
+    results = progress.run_graded_cells([REPO / "solutions" / "x9_training.ipynb"], tmp_path)
+    status = {r.task: r.status for r in results}
+    assert status[task] == "failed", status
+    # Earlier tasks still pass; later ones train with this piece, so they may fail too.
+    assert all(status[t] == "passed" for t in status if t < task), status
