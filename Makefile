@@ -41,3 +41,4 @@ kit: $(STAMP)
 bench: $(STAMP)
 	$(RUN) benchmarks/bench_ops.py
 	$(RUN) benchmarks/bench_mlp.py
+	$(RUN) benchmarks/bench_training.py

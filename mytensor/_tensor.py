@@ -22,6 +22,7 @@ from . import (
     autograd,
     broadcasting,
     creation,
+    functional,
     indexing,
     inplace,
     interop,
@@ -84,9 +85,7 @@ class Tensor:
 
     def _view(self, shape, strides, offset):
         """A tensor over the same storage with another layout."""
-        out = Tensor(self._storage, shape, strides, offset)
-        out._is_view = True
-        return out
+        return Tensor(self._storage, shape, strides, offset)
 
     # --- layout -----------------------------------------------------------
     @property
@@ -311,6 +310,7 @@ class Tensor:
     div_ = inplace.div_
     zero_ = inplace.zero_
     fill_ = inplace.fill_
+    copy_ = inplace.copy_
 
     # --- conversion -------------------------------------------------------
     numpy = interop.numpy
@@ -337,10 +337,8 @@ class Tensor:
     detach_ = autograd.detach_
     retain_grad = autograd.retain_grad
 
-    # --- the autograd version counter (issue 11) ----------------------------
-    _is_view = False  # set on the tensors ``_view`` makes
-    _version = property(autograd.version)
-    copy_ = inplace.copy_with_history
+    # --- x.9 training ------------------------------------------------------
+    relu = functional.relu
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):

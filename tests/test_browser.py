@@ -4,6 +4,7 @@ Three journeys, each in headless Debian Chromium driven by Playwright:
 
 * student: open x.1, run every cell, see torch's demo outputs and the friendly
   task failures; put section 1's reference code in place and press Validate;
+  the same in x.9, whose pictures show torch's training beside the student's;
 * exchange: a course on a temporary nbgrader exchange; the Assignments panel
   lists the workbook, fetches it and submits it;
 * instructor: after autograde, the Formgrader shows the submission and its score.
@@ -88,22 +89,22 @@ def source_repo(tmp_path):
     return workbook_fixtures.make_repo(tmp_path, real_notebooks=True) / "solutions"
 
 
-def x1_source(solutions, tmp_path):
-    """Folder holding only x.1's nbgrader source notebook."""
-    source = tmp_path / "x1-source"
+def x1_source(solutions, tmp_path, name=NOTEBOOK):
+    """Folder holding only one nbgrader source notebook (x.1's by default)."""
+    source = tmp_path / f"{name[:2]}-source"
     source.mkdir()
-    shutil.copy2(solutions / NOTEBOOK, source / NOTEBOOK)
+    shutil.copy2(solutions / name, source / name)
     return source
 
 
-def student_tree(solutions, tmp_path):
-    """A student workbook (notebooks/x1 and the stubbed mytensor/) in a temp folder, made by the release code."""
+def student_tree(solutions, tmp_path, name=NOTEBOOK):
+    """A student workbook (one notebook, x.1 by default, and the stubbed mytensor/) in a temp folder."""
     root = tmp_path / "workbook"
     release.write_files(release.build_package(solutions), root)
     # The course configuration and the trusted package, as in the repository (make lab reads them).
     shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(REPO / "workbook", root / "workbook", ignore=shutil.ignore_patterns("__pycache__"))
-    release.write_files(release.build_notebooks(x1_source(solutions, tmp_path)), root)
+    release.write_files(release.build_notebooks(x1_source(solutions, tmp_path, name)), root)
     return root
 
 
@@ -221,6 +222,50 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
     dialog = page.locator(".jp-Dialog", has_text="Validation Results")
     dialog.wait_for(timeout=RUN_TIMEOUT_MS)
     bs.screenshot(page, "student-4-validated")
+    verdict = dialog.inner_text()
+    assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
+    dialog.get_by_role("button", name="OK").click()
+
+
+TRAINING = "x9_training.ipynb"
+
+
+def test_student_trains_in_x9_and_validates(browser, lab, tmp_path):
+    """x.9 after x.1-x.8: torch trains and its pictures show, the student's side says which task is not
+    started; with the reference in place every task passes Validate."""
+    page = browser
+    solutions = source_repo(tmp_path)
+    if not (solutions / TRAINING).exists():
+        pytest.skip("x.9 is not written yet")
+    root = student_tree(solutions, tmp_path, TRAINING)
+    # The student has finished x.1 to x.8; x.9's tasks are still stubs.
+    release.write_files(release.build_package(solutions, keep_sections=8), root)
+    server = lab(root, "--role", "student")
+    path = root / "notebooks" / TRAINING
+    student_copy = nbformat.read(path, as_version=4)
+    torch_cells, graded = cells_by_role(student_copy)
+    open_notebook(page, f"{server.base}/lab/tree/notebooks/{TRAINING}?token={server.token}", len(student_copy.cells))
+    run_every_cell(page, len(student_copy.cells))
+    save_notebook(page)
+    ran = nbformat.read(path, as_version=4)
+    assert_torch_cells_clean(ran, page, torch_cells, outputs_expected(nbformat.read(solutions / TRAINING, as_version=4)))
+    failures = "\n".join(page.locator(".jp-Notebook .jp-Cell").nth(i).inner_text() for i in graded)
+    for task in ("9.1", "9.2", "9.3"):
+        assert f"Task {task} is not started yet" in failures, f"no friendly message for {task}:\n{failures[:3000]}"
+    pictures = [i for i, c in enumerate(ran.cells) if c.metadata.get("workbook", {}).get("role") == "picture"]
+    assert len(pictures) == 2
+    for index in pictures:
+        picture = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-OutputArea-output img")
+        picture.wait_for(timeout=30_000)
+        assert picture.evaluate("img => img.naturalWidth") > 300
+    page.locator(".jp-Notebook .jp-Cell").nth(pictures[0]).scroll_into_view_if_needed()
+    bs.screenshot(page, "student-x9-1-pictures-with-stubs")
+
+    release.write_files(release.build_package(solutions, keep_sections=9), root)
+    page.get_by_role("button", name="Validate").click()
+    dialog = page.locator(".jp-Dialog", has_text="Validation Results")
+    dialog.wait_for(timeout=RUN_TIMEOUT_MS)
+    bs.screenshot(page, "student-x9-2-validated")
     verdict = dialog.inner_text()
     assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
     dialog.get_by_role("button", name="OK").click()

@@ -91,6 +91,9 @@ def test_kit_holds_the_release_and_only_the_student_tools(built):
     assert (built / "requirements.txt").read_bytes() == (REPO / "requirements.txt").read_bytes()
     modules = {Path(p).stem for p in files if p.startswith("workbook/")}
     assert {"lab", "progress", "submit", "checks"} <= modules
+    # x.9 comes with its library files and the module that draws its pictures.
+    assert {"notebooks/x9_training.ipynb", "mytensor/functional.py", "mytensor/optim.py"} <= set(files)
+    assert {"plots", "draw"} <= modules
     # Grading, release and course tools stay with the instructor (examples, not the whole rule).
     assert not modules & {"course", "release", "kit", "grade", "gradekernel", "gradeworker", "integrity", "intake",
                            "preprocessors", "sandbox", "sandboxworker", "wire", "cluster", "audit"}
@@ -130,6 +133,7 @@ def test_fresh_clone_make_check_counts_stubs_then_the_reference(clone, tmp_path)
     solved = make(clone, "check")
     assert solved.returncode == 0, solved.stdout[-3000:] + solved.stderr
     assert POINTS.search(solved.stdout).groups() == (total, total), solved.stdout[-2000:]
+    assert re.search(r"Task 9\.3\s+passed", solved.stdout), "x.9 is checked too"
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", "--", "mytensor"], check=True)
     assert environment_snapshot() == before, "make check wrote into the environment given as VENV"
     assert not (clone / ".venv").exists()

@@ -1,4 +1,4 @@
-"""The eight nbgrader source notebooks in solutions/.
+"""The nbgrader source notebooks in solutions/ (x.1 to x.8 follow the seed notes; x.9 goes beyond them).
 
 * nbval re-runs every notebook and compares each cell with its stored output;
 * each mytensor twin cell stored the same output as its torch cell (module name aside);
@@ -32,7 +32,10 @@ NOTEBOOKS = {
     6: "x6_conversion.ipynb",
     7: "x7_autograd.ipynb",
     8: "x8_help.ipynb",
+    9: "x9_training.ipynb",
 }
+# The sections of the seed notes; x.9 (training) goes on where they end.
+SEED_SECTIONS = range(1, 9)
 TASKS = {
     1: ["1.1", "1.2", "1.3"],
     2: ["2.1", "2.2", "2.3"],
@@ -42,6 +45,7 @@ TASKS = {
     6: ["6.1", "6.2", "6.3"],
     7: ["7.1", "7.2", "7.3"],
     8: ["8.1"],
+    9: ["9.1", "9.2", "9.3"],
 }
 # Seed lines the notebooks show in another form, and why.
 ADAPTED = {
@@ -172,7 +176,7 @@ def test_nbgrader_accepts_the_metadata(section):
 def test_task_ids_match_the_library():
     """The `# Task N.M:` markers of the reference library name exactly these tasks."""
     found = set()
-    for path in (SOLUTIONS / "mytensor").glob("*.py"):
+    for path in (SOLUTIONS / "mytensor").rglob("*.py"):
         found |= set(re.findall(r"^\s*# Task (\d+\.\d+):", path.read_text(), re.M))
     assert found == {task for tasks in TASKS.values() for task in tasks}
 
@@ -241,10 +245,10 @@ def test_twins_show_the_torch_output(section):
 
 
 def test_seed_notes_have_all_sections():
-    assert sorted(seed_examples()) == sorted(NOTEBOOKS)
+    assert sorted(seed_examples()) == list(SEED_SECTIONS)
 
 
-@pytest.mark.parametrize("section", sorted(NOTEBOOKS))
+@pytest.mark.parametrize("section", SEED_SECTIONS)
 def test_every_seed_example_is_in_its_notebook(section):
     shown = {squeeze(line) for cell in code_cells(section) for line in cell.source.splitlines()}
     missing = []
@@ -322,3 +326,19 @@ def test_run_all_goes_on_past_cells_that_fail_on_stubs(section):
     for cell in code_cells(section):
         if cell.metadata.get("nbgrader", {}).get("grade") or role(cell).get("role") in ("twin", "picture"):
             assert "raises-exception" in cell.metadata.get("tags", []), cell.source[:60]
+
+
+def test_training_pictures_are_stored_outputs():
+    """x.9 shows both loss curves on one figure and the decision boundary of the student's model."""
+    pictures = [c for c in code_cells(9) if role(c).get("role") == "picture"]
+    assert [p.source.count("plots.loss_curves(") + 2 * p.source.count("plots.decision_boundary(") for p in pictures] == [1, 2]
+    for cell in pictures:
+        assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.source[:80]
+
+
+def test_training_is_seeded_with_numpy_and_starts_both_libraries_alike():
+    """The data and the starting parameters come from numpy generators with fixed seeds, shared by both sides."""
+    setup = "\n".join(c.source for c in code_cells(9) if role(c).get("role") == "setup")
+    assert "default_rng(" in setup and "random.seed" not in setup and "manual_seed" not in setup
+    for name in ("features, labels = synthetic_data(", "points, classes = make_moons(", "w_start = ", "mlp_start = "):
+        assert name in setup

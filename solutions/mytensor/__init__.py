@@ -1,6 +1,6 @@
 """mytensor: a small tensor and autograd library on numpy, built to behave like torch.
 
-The workbook's notebooks (x.1 to x.8) compare every function here with torch.
+The workbook's notebooks (x.1 to x.9) compare every function here with torch.
 """
 
 # _tensor.py imports every topic module, so it loads first; the topic modules
@@ -37,6 +37,10 @@ from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
 from .reductions import mean, sum
 from .spacing import linspace
 from .views import clone, permute, reshape, transpose
+
+# --- x.9 training: relu, the losses (mytensor.nn.functional) and SGD (mytensor.optim) ---
+from . import functional, nn, optim  # noqa: E402  (after _tensor, which they use)
+from .functional import relu  # noqa: E402
 
 float = float32
 double = float64

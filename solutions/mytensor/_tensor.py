@@ -22,6 +22,7 @@ from . import (
     autograd,
     broadcasting,
     creation,
+    functional,
     indexing,
     inplace,
     interop,
@@ -341,6 +342,9 @@ class Tensor:
     _is_view = False  # set on the tensors ``_view`` makes
     _version = property(autograd.version)
     copy_ = inplace.copy_with_history
+
+    # --- x.9 training ------------------------------------------------------
+    relu = functional.relu
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):
