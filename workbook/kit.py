@@ -169,7 +169,8 @@ def _missing_modules(package_dir, names):
 def plan(root=REPO):
     """``{path in the kit: source path}`` for every file of the kit."""
     root = Path(root)
-    files = {relative: root / relative for relative in released_files(root)}
+    # The release also writes the Chinese source notebooks (solutions/zh/): never for students.
+    files = {relative: root / relative for relative in released_files(root) if not relative.startswith("solutions/")}
     # `make reset` takes a task's stub back from this untouched copy of the release.
     files.update({f"{reset.PRISTINE}/{p}": root / p for p in list(files) if p.startswith("mytensor/")})
     files.update({kit_name: root / name for name, kit_name in SHARED_FILES})
