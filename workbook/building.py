@@ -9,10 +9,8 @@ from pathlib import Path
 import nbformat
 
 from . import translation
+from .names import ASSIGNMENT, ASSIGNMENT_ZH
 from .stubbing import ReleaseError, write_files
-
-ASSIGNMENT = "mytensor-workbook"
-ASSIGNMENT_ZH = f"{ASSIGNMENT}-{translation.EDITION}"
 
 
 def _import_error(directory):
