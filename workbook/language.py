@@ -222,7 +222,7 @@ HINTS = {
     "promote, cast both arrays with astype, then apply one numpy function.":
         "先做类型提升，用 astype 转换两个数组，再调用一个 numpy 函数。",
     "np.concatenate does the joining; check the other sizes first with torch's message.":
-        "拼接交给 np.concatenate；先检查其他维的大小，出错时用 torch 的信息。",
+        "连结交给 np.concatenate；先检查其他维的大小，出错时用 torch 的信息。",
     "normalise the dims, then one np.sum with the result dtype and keepdims.":
         "先规范化 dim，再用结果的 dtype 和 keepdims 调用一次 np.sum。",
     "pad with 1s on the left, then every axis needs equal sizes or a 1.":
