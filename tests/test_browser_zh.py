@@ -5,7 +5,10 @@ menu bar reads 文件, 编辑, 运行 (the zh_CN language pack), Run All runs ev
 cell with the checks speaking Chinese, and with section 1 done Validate passes.
 """
 
+import os
 import re
+import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -17,6 +20,15 @@ from workbook import language, release, translation
 pytestmark = pytest.mark.browser
 NOTEBOOK = "x1_creating.ipynb"
 RUN_TIMEOUT_MS = 150_000
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+@pytest.fixture(scope="module")
+def chinese_font():
+    """A CJK font for the screenshots (apt-get, as root); the assertions read the page's text, not pixels."""
+    if not CJK_FONT.exists() and shutil.which("apt-get") and os.geteuid() == 0:
+        bs._run_logged(["apt-get", "install", "-y", "fonts-wqy-microhei"], 300)
+    return CJK_FONT.exists()
 
 
 def open_chinese_notebook(page, url, n_cells):
@@ -38,7 +50,7 @@ def run_all_in_chinese(page, n_cells, monkeypatch):
     run_every_cell(page, n_cells)
 
 
-def test_student_runs_the_chinese_x1_with_chinese_menus_and_validates(browser, lab, tmp_path, monkeypatch):
+def test_student_runs_the_chinese_x1_with_chinese_menus_and_validates(chinese_font, browser, lab, tmp_path, monkeypatch):
     page = browser
     monkeypatch.setenv(language.ENV, "zh")  # what `make lab LANG=zh` passes on, without remembering it here
     solutions = source_repo(tmp_path)
