@@ -59,11 +59,12 @@ def released_files(root=REPO):
     KitError
         When there is no manifest, or a listed file is missing or was edited since.
     """
-    recorded = writing.recorded(root)
+    # The release also writes the Chinese source notebooks (solutions/zh/): never for students.
+    recorded = {path: sha for path, sha in writing.recorded(root).items() if not path.startswith("solutions/")}
     if not recorded:
         raise KitError(f"{Path(root) / release.MANIFEST} is missing or empty: run `make release` first")
     missing = [path for path in recorded if not (Path(root) / path).is_file()]
-    changed = release.edited_files(root, {})
+    changed = [path for path in release.edited_files(root, {}) if path in recorded]
     if missing or changed:
         raise KitError("the student tree differs from the last release ("
                        + ", ".join(missing + changed) + "): run `make release` and commit its output first")
@@ -169,8 +170,7 @@ def _missing_modules(package_dir, names):
 def plan(root=REPO):
     """``{path in the kit: source path}`` for every file of the kit."""
     root = Path(root)
-    # The release also writes the Chinese source notebooks (solutions/zh/): never for students.
-    files = {relative: root / relative for relative in released_files(root) if not relative.startswith("solutions/")}
+    files = {relative: root / relative for relative in released_files(root)}
     # `make reset` takes a task's stub back from this untouched copy of the release.
     files.update({f"{reset.PRISTINE}/{p}": root / p for p in list(files) if p.startswith("mytensor/")})
     files.update({kit_name: root / name for name, kit_name in SHARED_FILES})
