@@ -4,6 +4,7 @@ Usage::
 
     python -m workbook check                 # or: make check
     python -m workbook check --section 3     # only the tasks of x.3
+    python -m workbook check --lang zh       # in Chinese, on notebooks/zh/ (or: make check LANG=zh)
 
 It reads the graded test cells (nbgrader ``grade: true``) of ``notebooks/*.ipynb``
 and runs them in this one Python process against your ``mytensor/`` (torch is
