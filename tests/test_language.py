@@ -128,11 +128,13 @@ def test_the_reference_passes_make_check_in_chinese(tmp_path):
 
 @pytest.mark.slow
 def test_lang_zh_on_the_make_command_line_keeps_a_real_locale(tmp_path):
-    """`make check LANG=zh`: the choice reaches the tools, and LANG is a real locale for every program."""
+    """`make check LANG=zh` and `make check ARGS="--lang zh"` print Chinese; LANG=zh breaks no program."""
     venv = os.path.dirname(os.path.dirname(sys.executable))
     done = _run(["make", "-s", "check", "LANG=zh", f"VENV={venv}", "ARGS=--section 8"])
     assert "未开始" in done.stdout, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
+    with_args = _run(["make", "-s", "check", f"VENV={venv}", "ARGS=--lang zh --section 8"])
+    assert "未开始" in with_args.stdout and "得分 0/" in with_args.stdout, with_args.stdout + with_args.stderr
     env = {"LANG": "zh", "LC_ALL": ""}
     shown = _run([sys.executable, "-c", "print('张量')"], env)
     assert shown.returncode == 0 and shown.stdout.strip() == "张量"
