@@ -65,7 +65,7 @@ def _validate_all(roots):
         futures = [pool.submit(_validate_one, root, path) for _, root, path in jobs]
         done = [future.result() for future in futures]
     found = {label: {} for label in roots}
-    for (label, _, path), outcome in zip(jobs, done):
+    for (label, root, path), outcome in zip(jobs, done):
         found[label][path.relative_to(root / "notebooks").as_posix()] = outcome
     return found
 
