@@ -131,6 +131,8 @@ def test_fresh_clone_make_check_counts_stubs_then_the_reference(clone, tmp_path)
     solved = make(clone, "check")
     assert solved.returncode == 0, solved.stdout[-3000:] + solved.stderr
     assert POINTS.search(solved.stdout).groups() == (total, total), solved.stdout[-2000:]
+    chinese = make(clone, "check", "LANG=zh")  # the Chinese edition: notebooks/zh/, the same points
+    assert chinese.returncode == 0 and f"得分 {total}/{total}" in chinese.stdout, chinese.stdout[-2000:] + chinese.stderr
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", "--", "mytensor"], check=True)
     assert environment_snapshot() == before, "make check wrote into the environment given as VENV"
     assert not (clone / ".venv").exists()
