@@ -277,13 +277,22 @@ def from_exchange(root, assignment=ASSIGNMENT):
     """Run ``nbgrader collect`` (for the Chinese edition too); return the collected folders."""
     course.nbgrader(root, "collect", assignment, "--update", log=Path(root) / "grading" / "collect.log")
     if assignment == ASSIGNMENT and (Path(root) / "source" / ASSIGNMENT_ZH).is_dir():
-        course.nbgrader(root, "collect", ASSIGNMENT_ZH, "--update", log=Path(root) / "grading" / "collect.log")
-        file_chinese_submissions(root)
+        _collect_chinese(root)
     submitted = Path(root) / "submitted"
     folders = sorted(submitted.glob(f"*/{assignment}")) if submitted.is_dir() else []
     if not folders:
         raise SystemExit(f"error: the exchange holds no submissions of {assignment} (nothing collected).")
     return {f.parent.name: f for f in folders}, [], {}
+
+
+def _collect_chinese(root):
+    """Collect the Chinese edition too, when the course released it; its failure only costs its submissions."""
+    try:
+        course.nbgrader(root, "collect", ASSIGNMENT_ZH, "--update", log=Path(root) / "grading" / "collect.log")
+    except RuntimeError as error:  # e.g. never released to this exchange: the English collect already ran
+        print(f"note: no Chinese-edition submissions collected ({str(error).splitlines()[0]})", file=sys.stderr)
+        return
+    file_chinese_submissions(root)
 
 
 def _submitted_at(folder):
