@@ -8,7 +8,7 @@ include venv.mk
 .PHONY: lab test execute release check reset submit grade bench kit
 
 lab: $(STAMP)
-	$(RUN) -m workbook lab $(ARGS)
+	$(RUN) -m workbook lab $(LANG_ARG) $(ARGS)
 
 test: $(STAMP)
 	$(RUN) -m pytest $(PYTEST_ARGS)

@@ -8,6 +8,15 @@
 #                                    against the pins, never written to.
 
 PYTHON ?= python3
+# `make lab LANG=zh` (or `make check LANG=zh`) chooses the Chinese edition. LANG is
+# also the locale variable of every program the recipes run, and "zh" names no
+# locale, so the choice travels as WORKBOOK_LANG and the recipes get a real locale.
+# LANG_ARG passes it on as `--lang`, which `make lab` also remembers in build/language.
+ifeq ($(origin LANG),command line)
+export WORKBOOK_LANG := $(LANG)
+LANG_ARG := --lang $(LANG)
+override LANG := C.UTF-8
+endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 # STAMP: what every command needs first, the built .venv or the checked VENV.

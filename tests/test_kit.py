@@ -83,7 +83,8 @@ def test_kit_holds_no_solution_line_and_no_hidden_test(built):
 
 def test_kit_holds_the_release_and_only_the_student_tools(built):
     files = kit_files(built)
-    released = set(json.loads((REPO / release.MANIFEST).read_text())["files"])
+    # Everything the release made but the Chinese source notebooks (solutions/zh/, answers inside).
+    released = {p for p in json.loads((REPO / release.MANIFEST).read_text())["files"] if not p.startswith("solutions/")}
     assert released <= set(files)
     assert {p for p in files if p.startswith(("notebooks/", "mytensor/"))} == released
     for name in ("Makefile", "README.md", "requirements.txt", "venv.mk", "jupyter/jupyter_server_config.py"):
@@ -134,6 +135,8 @@ def test_fresh_clone_make_check_counts_stubs_then_the_reference(clone, tmp_path)
     assert solved.returncode == 0, solved.stdout[-3000:] + solved.stderr
     assert POINTS.search(solved.stdout).groups() == (total, total), solved.stdout[-2000:]
     assert re.search(r"Task 9\.3\s+passed", solved.stdout), "x.9 is checked too"
+    chinese = make(clone, "check", "LANG=zh")  # the Chinese edition: notebooks/zh/, the same points
+    assert chinese.returncode == 0 and f"得分 {total}/{total}" in chinese.stdout, chinese.stdout[-2000:] + chinese.stderr
     subprocess.run(["git", "-C", str(clone), "checkout", "-q", "--", "mytensor"], check=True)
     assert environment_snapshot() == before, "make check wrote into the environment given as VENV"
     assert not (clone / ".venv").exists()
@@ -188,8 +191,9 @@ def test_fresh_clone_make_lab_serves_the_notebooks_as_a_student_lab(clone, tmp_p
     try:
         base, token = _wait_for_banner(log_path, process)
         listing = _get(f"{base}/api/contents/notebooks", token)
-        names = sorted(item["name"] for item in listing["content"])
+        names = sorted(item["name"] for item in listing["content"] if item["type"] == "notebook")
         assert names == sorted(p.name for p in (clone / "notebooks").glob("*.ipynb"))
+        assert "zh" in {item["name"] for item in listing["content"]}  # the Chinese edition
         page = json.loads((clone / "build" / "jupyter" / "config-student" / "labconfig" / "page_config.json").read_text())
         assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
         with pytest.raises(urllib.error.HTTPError):

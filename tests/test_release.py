@@ -153,7 +153,7 @@ def test_manifest_records_every_generated_file(released_repo):
     root, files = released_repo
     recorded = json.loads((root / release.MANIFEST).read_text())["files"]
     assert set(recorded) == set(files) - {release.MANIFEST}
-    assert all(p.startswith(("mytensor/", "notebooks/")) for p in recorded)
+    assert all(p.startswith(("mytensor/", "notebooks/", "solutions/zh/")) for p in recorded)
 
 
 BAD_SOURCES = {

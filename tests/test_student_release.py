@@ -3,8 +3,9 @@
 With the stub package, errors appear only in task, test and twin cells (in
 test cells only a stub's NotImplementedError or a CheckFailed), never in a
 torch demo, setup or text cell, and every graded cell fails. With the
-reference library, nothing fails. Each notebook executes once per library,
-two at a time; the results are shared.
+reference library, nothing fails. The same holds for the Chinese edition
+(``notebooks/zh/``). Each notebook executes once per library, two at a time;
+the results are shared.
 """
 
 import multiprocessing
@@ -57,14 +58,21 @@ def _validate_one(root, path):
 
 def _validate_all(roots):
     """``{label: {notebook: (results, cells)}}``, two notebooks at a time (one kernel per core)."""
-    jobs = [(label, root, path) for label, root in roots.items() for path in sorted((root / "notebooks").glob("*.ipynb"))]
+    # Both editions: notebooks/ and the Chinese notebooks/zh/, which must grade the same.
+    jobs = [(label, root, path) for label, root in roots.items()
+            for path in sorted((root / "notebooks").glob("*.ipynb")) + sorted((root / "notebooks" / "zh").glob("*.ipynb"))]
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(_validate_one, root, path) for _, root, path in jobs]
         done = [future.result() for future in futures]
     found = {label: {} for label in roots}
-    for (label, _, path), outcome in zip(jobs, done):
-        found[label][path.name] = outcome
+    for (label, root, path), outcome in zip(jobs, done):
+        found[label][path.relative_to(root / "notebooks").as_posix()] = outcome
     return found
+
+
+def test_both_editions_are_validated(validated):
+    names = set(validated["reference"])
+    assert {n for n in names if n.startswith("zh/")} == {f"zh/{n}" for n in names if "/" not in n} != set()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ COMMANDS = {
     "reset": ("reset", "put one task's stub back, keeping your version as a backup (make reset)"),
     "kit": ("kit", "write the student kit: the workbook without its answers (make kit)"),
     "release": ("release", "build notebooks/ and mytensor/ from solutions/ (make release)"),
+    "translations": ("translation", "list missing or stale Chinese text; --refresh records new hashes"),
     "course": ("course", "build the nbgrader course folder (build/course)"),
     "grade": ("grade", "grade submissions: grades.csv, feedback and a class report (make grade)"),
 }

@@ -11,12 +11,15 @@ import nbformat
 from .stubbing import BEGIN, END, IGNORED_PARTS
 
 GENERATED = ("mytensor", "notebooks")
+# Generated too, but not student files: the Chinese source notebooks (solutions inside).
+GENERATED_SOURCES = ("solutions/zh",)
 MARKER_WORDS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def on_disk(root):
+def on_disk(root, tops=GENERATED):
+    """Relative paths of the files under the folders ``tops`` of ``root``."""
     found = set()
-    for top in GENERATED:
+    for top in tops:
         for path in (Path(root) / top).rglob("*"):
             relative = path.relative_to(root)
             if path.is_file() and not IGNORED_PARTS & set(relative.parts) and path.suffix != ".pyc":
@@ -33,7 +36,9 @@ def drift(root, files):
             problems.append(f"missing:   {relative}")
         elif target.read_bytes() != data:
             problems.append(f"differs:   {relative}")
-    for relative in sorted(on_disk(root) - set(files)):
+    # In solutions/zh/ only notebooks are generated; tools leave caches there (.hypothesis/ of nbval's kernel).
+    sources = {p for p in on_disk(root, GENERATED_SOURCES) if p.endswith(".ipynb")}
+    for relative in sorted((on_disk(root) | sources) - set(files)):
         problems.append(f"extra:     {relative}")
     return problems
 

@@ -1,15 +1,16 @@
 """Build the student notebooks with nbgrader, and prove that the stubbed package imports."""
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from .stubbing import ReleaseError, write_files
+import nbformat
 
-ASSIGNMENT = "mytensor-workbook"
+from . import translation
+from .names import ASSIGNMENT, ASSIGNMENT_ZH
+from .stubbing import ReleaseError, write_files
 
 
 def _import_error(directory):
@@ -40,22 +41,48 @@ def _nbgrader_error(output):
     return "\n".join(lines[-8:]) or "\n".join(output.splitlines()[-8:])
 
 
+def _source_editions(solutions):
+    """``{edition: {file name: notebook}}`` of the source notebooks, English and Chinese."""
+    english, chinese = {}, {}
+    for path in sorted(Path(solutions).glob("*.ipynb")):
+        english[path.name], chinese[path.name] = translation.editions(nbformat.read(path, as_version=4))
+    return {ASSIGNMENT: english, ASSIGNMENT_ZH: chinese}
+
+
+def _generate(course, assignments):
+    """Run ``nbgrader generate_assignment`` for each assignment at once; raise on failure."""
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    runs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"],
+                             cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for name in assignments]
+    for run in runs:
+        output = run.communicate()[0]
+        if run.returncode != 0:
+            raise ReleaseError(f"nbgrader generate_assignment failed:\n{_nbgrader_error(output)}")
+
+
 def build_notebooks(solutions):
-    """Return ``{relative path: bytes}`` of the student notebooks made by nbgrader."""
-    sources = sorted(Path(solutions).glob("*.ipynb"))
-    if not sources:
+    """Return ``{relative path: bytes}`` of the generated notebooks of both editions.
+
+    ``notebooks/`` and ``notebooks/zh/`` hold the student notebooks made by
+    nbgrader; ``solutions/zh/`` the Chinese source notebooks (the nbgrader
+    source of the Chinese assignment, with stored outputs).
+    """
+    sources = _source_editions(solutions)
+    if not sources[ASSIGNMENT]:
         return {}
+    files = {f"{translation.SOURCE_DIR}/{name}": nbformat.writes(nb).encode("utf-8") + b"\n"
+             for name, nb in sources[ASSIGNMENT_ZH].items()}
     with tempfile.TemporaryDirectory() as course:
-        assignment = Path(course) / "source" / ASSIGNMENT
-        assignment.mkdir(parents=True)
-        for path in sources:
-            shutil.copy2(path, assignment / path.name)
+        for assignment, notebooks in sources.items():
+            folder = Path(course) / "source" / assignment
+            folder.mkdir(parents=True)
+            for name, notebook in notebooks.items():
+                nbformat.write(notebook, folder / name)
         (Path(course) / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.root = {course!r}\n")
-        bin_dir = str(Path(sys.executable).parent)
-        env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-        command = [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"]
-        done = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise ReleaseError(f"nbgrader generate_assignment failed:\n{_nbgrader_error(done.stdout + done.stderr)}")
-        released = Path(course) / "release" / ASSIGNMENT
-        return {f"notebooks/{path.name}": path.read_bytes() for path in sorted(released.glob("*.ipynb"))}
+        _generate(course, sources)
+        for assignment, target in ((ASSIGNMENT, "notebooks"), (ASSIGNMENT_ZH, translation.STUDENT_DIR)):
+            released = Path(course) / "release" / assignment
+            files.update({f"{target}/{path.name}": path.read_bytes() for path in sorted(released.glob("*.ipynb"))})
+    return files

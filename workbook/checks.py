@@ -29,6 +29,8 @@ import textwrap
 
 import numpy as np
 
+from . import language
+from .language import text
 
 __all__ = ["CheckFailed", "expect_same", "run_both", "difference", "snapshot", "torch_hidden"]
 
@@ -225,16 +227,16 @@ def _values_differ(want, got):
 
 def _tensor_difference(expected, actual):
     if not isinstance(actual, Snapshot):
-        return f"expected a tensor, got {type(actual).__name__}"
+        return text("why.not_tensor", got=type(actual).__name__)
     checks = [
         ("shape", tuple(expected.shape), actual.shape),
         ("dtype", _dtype_name(expected.dtype), actual.dtype),
     ]
     for name, want, got in checks:
         if want != got:
-            return f"{name} {want} vs {got}"
+            return text("why.field", name=name, want=want, got=got)
     if _values_differ(expected.detach().numpy(), actual.values):
-        return "values differ"
+        return text("why.values")
     return _metadata_difference(expected, actual)
 
 
@@ -248,13 +250,13 @@ def _metadata_difference(expected, actual):
         checks.append(("storage_offset()", expected.storage_offset(), actual.offset))
     for name, want, got in checks:
         if want != got:
-            return f"{name} {want} vs {got}"
+            return text("why.field", name=name, want=want, got=got)
     return None
 
 
 def _scalar_difference(expected, actual):
     if type(expected) is not type(actual):
-        return f"type {type(expected).__name__} vs {type(actual).__name__}"
+        return text("why.type", want=type(expected).__name__, got=type(actual).__name__)
     if isinstance(expected, float):
         if math.isnan(expected) and math.isnan(actual):
             return None
@@ -265,23 +267,23 @@ def _scalar_difference(expected, actual):
 
 def _raised_difference(expected, actual):
     if not isinstance(expected, Raised):
-        return f"mytensor raised {actual.type_name} where torch returned a result"
+        return text("why.raised", name=actual.type_name)
     if not isinstance(actual, Raised):
-        return f"torch raised {expected.type_name} but mytensor did not"
+        return text("why.not_raised", name=expected.type_name)
     if expected.type_name != actual.type_name:
-        return f"exception type {expected.type_name} vs {actual.type_name}"
+        return text("why.exception_type", want=expected.type_name, got=actual.type_name)
     if expected.message.replace("torch", "mytensor") != actual.message:
-        return "exception messages differ"
+        return text("why.messages")
     return None
 
 
 def _sequence_difference(expected, actual):
     if type(expected) is not type(actual) or len(expected) != len(actual):
-        return f"expected a {type(expected).__name__} of {len(expected)}, got {_short(actual)}"
+        return text("why.sequence", kind=type(expected).__name__, length=len(expected), got=_short(actual))
     for i, (e, a) in enumerate(zip(expected, actual)):
         found = difference(e, a)
         if found:
-            return f"item {i}: {found}"
+            return text("why.item", index=i, why=found)
     return None
 
 
@@ -299,8 +301,8 @@ def difference(expected, actual):
         return None if same else f"{expected!r} vs {actual!r}"
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray) or expected.dtype != actual.dtype:
-            return f"expected an ndarray of {expected.dtype}, got {_short(actual)}"
-        return "array values differ" if _values_differ(expected, actual) else None
+            return text("why.ndarray", dtype=expected.dtype, got=_short(actual))
+        return text("why.array_values") if _values_differ(expected, actual) else None
     if isinstance(expected, (tuple, list)):
         return _sequence_difference(expected, actual)
     return _scalar_difference(expected, actual)
@@ -413,18 +415,17 @@ def not_started_text(message, task=None, file=None):
     named = bool(task) and re.fullmatch(r"Task \d+(\.\d+)*", task.strip()) is not None
     own = not named or task.strip() == f"Task {stub['task']}"
     where = stub["where"] or (file if named and own else None)
-    action = f"replace the `raise NotImplementedError` in {where}" if where else (
-        f"replace its `raise NotImplementedError` (see {stub['notebook']})" if stub["notebook"]
-        else "replace its `raise NotImplementedError`")
+    action = text("stub.replace_in", where=where) if where else (
+        text("stub.replace_see", notebook=stub["notebook"]) if stub["notebook"] else text("stub.replace"))
     if own:
-        return f"Task {stub['task']} is not started yet: {action}"
-    return f"{task} needs Task {stub['task']}, which is not started yet: {action}"
+        return text("stub.own", task=stub["task"], action=action)
+    return text("stub.needs", task=task, stub=stub["task"], action=action)
 
 
 def _labelled(label, text, width=10):
     """``label:`` and ``text`` beside it, later lines of ``text`` lined up under the first."""
     lines = (text or "").splitlines() or [""]
-    head = f"{label}:".ljust(width)
+    head = language.ljust(f"{label}:", width)
     return "\n".join([head + lines[0]] + [" " * width + line for line in lines[1:]])
 
 
@@ -444,15 +445,15 @@ def _stub_raised(actual):
 
 
 def _not_started_parts(task, call, expected, stub, file):
-    return [not_started_text(stub, task, file), _labelled("call", call),
+    return [not_started_text(stub, task, file), _labelled(text("label.call"), call),
             _labelled("torch", _safe_repr(expected)), _labelled("mytensor", f"NotImplementedError: {stub}")]
 
 
 def _mismatch_parts(task, call, expected, actual, why):
-    parts = [f"{task}: mytensor does not match torch ({why}).", _labelled("call", call), "",
+    parts = [text("check.mismatch", task=task, why=why), _labelled(text("label.call"), call), "",
              _side_by_side(_safe_repr(expected), _safe_repr(actual)), ""]
-    if why == "exception messages differ" and "torch" in expected.message:
-        parts.insert(-1, "(mytensor's message says mytensor wherever torch's says torch)")
+    if why == text("why.messages") and "torch" in expected.message:
+        parts.insert(-1, text("check.says_mytensor"))
     return parts
 
 
@@ -471,9 +472,9 @@ def failure_message(task, call, expected, actual, why, hint=None, file=None):
     else:
         parts = _mismatch_parts(task, call, expected, actual, why)
     if hint:
-        parts.append(_labelled("hint", hint))
+        parts.append(_labelled(text("label.hint"), language.hint(hint)))
     if file and stub is None:  # a task not started names its file in the first line
-        parts.append(_labelled("edit", file))
+        parts.append(_labelled(text("label.edit"), file))
     return "\n".join(parts)
 
 
@@ -575,10 +576,10 @@ def check_examples(function, needle, task, file, student="mytensor"):
     calls = [example for test in tests for example in test.examples if needle in example.source]
     page = pydoc.render_doc(function)
     problems = [
-        (not calls, f"the docstring needs an Examples section with at least one >>> example calling {needle}...)"),
-        (runner.failures, f"{runner.failures} docstring example(s) print something else (see the report above)"),
-        (not ("Examples" in page and ">>>" in page), "help() should show an Examples section"),
+        (not calls, text("examples.none", needle=needle)),
+        (runner.failures, text("examples.failures", count=runner.failures)),
+        (not ("Examples" in page and ">>>" in page), text("examples.help")),
     ]
     for failed, why in problems:
         if failed:
-            raise CheckFailed(f"{task}: {why}.\nedit:  {file}")
+            raise CheckFailed(text("examples.failed", task=task, why=why, file=file))

@@ -23,7 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbook.names import ASSIGNMENT, COURSE_ID
+from workbook import translation
+from workbook.names import ASSIGNMENT, ASSIGNMENT_ZH, COURSE_ID
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = "mytensor"
@@ -154,7 +155,7 @@ def nbgrader(root, *args, env=None, log=None, timeout=None):
     return done
 
 
-def build(root, notebooks, package, assignment=ASSIGNMENT):
+def build(root, notebooks, package, assignment=ASSIGNMENT, template=True):
     """Lay out the course at ``root`` and run ``nbgrader generate_assignment``.
 
     Parameters
@@ -169,6 +170,10 @@ def build(root, notebooks, package, assignment=ASSIGNMENT):
         the reference library.
     assignment : str
         The assignment name.
+    template : bool
+        Also write ``grading/template.db`` for this assignment (the one
+        ``workbook grade`` grades against; the Chinese assignment shares its
+        grade ids, so it needs none of its own).
     """
     root = Path(root).resolve()
     _check_inputs(notebooks, package)
@@ -179,7 +184,7 @@ def build(root, notebooks, package, assignment=ASSIGNMENT):
     for notebook in notebooks:
         shutil.copy2(notebook, source / Path(notebook).name)
     shutil.copytree(package, source / PACKAGE, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    _generate(root, assignment)
+    _generate(root, assignment, template)
     return root
 
 
@@ -193,18 +198,19 @@ def _check_inputs(notebooks, package):
         )
 
 
-def _generate(root, assignment):
-    """Generate the release, the gradebook and the per-submission template gradebook."""
-    template = Path(root) / "grading" / "template.db"
-    template.parent.mkdir(parents=True, exist_ok=True)
-    template.unlink(missing_ok=True)
-    nbgrader(root, "generate_assignment", assignment, "--force", env={"WORKBOOK_DB_URL": f"sqlite:///{template}"})
+def _generate(root, assignment, template=True):
+    """Generate the release, the gradebook and (with ``template``) the per-submission template gradebook."""
+    if template:
+        path = Path(root) / "grading" / "template.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        nbgrader(root, "generate_assignment", assignment, "--force", env={"WORKBOOK_DB_URL": f"sqlite:///{path}"})
     nbgrader(root, "generate_assignment", assignment, "--force")
 
 
-def default_inputs():
-    """Return the workbook's source notebooks and the student package."""
-    return sorted((REPO / "solutions").glob("x[0-9]_*.ipynb")), REPO / PACKAGE
+def default_inputs(folder="solutions"):
+    """Return the workbook's source notebooks (in ``folder``) and the student package."""
+    return sorted((REPO / folder).glob("x[0-9]_*.ipynb")), REPO / PACKAGE
 
 
 def main(argv=None):
@@ -221,4 +227,9 @@ def main(argv=None):
     notebooks, package = default_inputs()
     root = build(args.root, notebooks, package)
     print(f"course ready in {root}: {len(notebooks)} notebooks, release in {root / 'release' / ASSIGNMENT}")
+    chinese, _ = default_inputs(translation.SOURCE_DIR)
+    if chinese:
+        build(root, chinese, package, ASSIGNMENT_ZH, template=False)
+        print(f"Chinese edition (中文版): release in {root / 'release' / ASSIGNMENT_ZH}; "
+              f"its submissions are graded like {ASSIGNMENT}'s (same grade ids)")
     return 0

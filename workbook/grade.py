@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from workbook import cluster, course, integrity, intake, report, sandbox
 from workbook.course import ASSIGNMENT, COURSE_ID
+from workbook.names import ASSIGNMENT_ZH
 
 STUDENT_TIMEOUT = 1200
 UNSANDBOXED = "UNSANDBOXED: student code ran without the sandbox (--no-sandbox)"
@@ -273,13 +274,50 @@ def from_zips(root, folder, assignment=ASSIGNMENT):
 
 
 def from_exchange(root, assignment=ASSIGNMENT):
-    """Run ``nbgrader collect``; return the collected folders."""
+    """Run ``nbgrader collect`` (for the Chinese edition too); return the collected folders."""
     course.nbgrader(root, "collect", assignment, "--update", log=Path(root) / "grading" / "collect.log")
+    if assignment == ASSIGNMENT and (Path(root) / "source" / ASSIGNMENT_ZH).is_dir():
+        _collect_chinese(root)
     submitted = Path(root) / "submitted"
     folders = sorted(submitted.glob(f"*/{assignment}")) if submitted.is_dir() else []
     if not folders:
         raise SystemExit(f"error: the exchange holds no submissions of {assignment} (nothing collected).")
     return {f.parent.name: f for f in folders}, [], {}
+
+
+def _collect_chinese(root):
+    """Collect the Chinese edition too, when the course released it; its failure only costs its submissions."""
+    try:
+        course.nbgrader(root, "collect", ASSIGNMENT_ZH, "--update", log=Path(root) / "grading" / "collect.log")
+    except RuntimeError as error:  # e.g. never released to this exchange: the English collect already ran
+        print(f"note: no Chinese-edition submissions collected ({str(error).splitlines()[0]})", file=sys.stderr)
+        return
+    file_chinese_submissions(root)
+
+
+def _submitted_at(folder):
+    """nbgrader's ``timestamp.txt`` of a collected submission ('' when there is none)."""
+    try:
+        return (Path(folder) / "timestamp.txt").read_text().strip()
+    except OSError:
+        return ""
+
+
+def file_chinese_submissions(root):
+    """File each collected Chinese-edition submission under the English assignment.
+
+    Both editions share every grade id, so a Chinese submission is graded as
+    the English assignment and lands in the same grades.csv. When a student
+    submitted both, the later one is graded (nbgrader's timestamps); the other
+    stays in nbgrader's exchange.
+    """
+    for chinese in sorted((Path(root) / "submitted").glob(f"*/{ASSIGNMENT_ZH}")):
+        english = chinese.parent / ASSIGNMENT
+        if english.is_dir() and _submitted_at(english) >= _submitted_at(chinese):
+            continue
+        if english.is_dir():
+            shutil.rmtree(english)
+        shutil.copytree(chinese, english)
 
 
 def ensure_course(root, assignment=ASSIGNMENT):

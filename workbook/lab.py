@@ -1,7 +1,11 @@
 """Start JupyterLab on the workbook (what ``make lab`` runs).
 
 Usage: ``python -m workbook lab [--root DIR] [--port N] [--ip HOST] [--token T]
-[--role student|instructor] [any other jupyter lab option, e.g. --no-browser]``.
+[--role student|instructor] [--lang en|zh] [any other jupyter lab option, e.g. --no-browser]``.
+
+``--lang zh`` (``make lab LANG=zh``) opens the Chinese edition (``notebooks/zh/``)
+with JupyterLab's menus in Chinese (the zh_CN language pack) and the checks'
+messages in Chinese; the choice is remembered (:mod:`workbook.language`).
 
 The server runs with the project's own Jupyter configuration (``jupyter/`` in
 this folder, never the user's ``~/.jupyter``), the news pop-up off. A student's
@@ -15,6 +19,7 @@ and the environment's ``bin/`` comes first on PATH because nbgrader runs
 
 import argparse
 import errno
+import json
 import os
 import secrets
 import signal
@@ -25,7 +30,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from workbook import classroom
+from workbook import classroom, language
+from workbook.language import text
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "jupyter"
@@ -34,6 +40,10 @@ STATE_DIR = REPO / "build" / "jupyter"
 # blocks the server's event loop, so it cannot see a Ctrl-C until the run ends.
 STOP_GRACE = 5.0
 FIRST_NOTEBOOKS = ("notebooks/x1_creating.ipynb", "x1_creating.ipynb")
+FIRST_NOTEBOOKS_ZH = ("notebooks/zh/x1_creating.ipynb", "zh/x1_creating.ipynb")
+# JupyterLab's own setting of the interface language (the zh_CN language pack is pinned).
+TRANSLATION_SETTINGS = Path("@jupyterlab") / "translation-extension" / "plugin.jupyterlab-settings"
+LOCALES = {"en": "en", "zh": "zh_CN"}
 READY_TIMEOUT = 120.0
 
 
@@ -46,6 +56,8 @@ def parse_args(argv):
     parser.add_argument("--token", help="login token (default: a new random one)")
     parser.add_argument("--role", choices=classroom.ROLES, default=default_role(),
                         help="which nbgrader parts to show (default here: %(default)s)")
+    parser.add_argument("--lang", help="en or zh: the language of the notebooks, the messages and JupyterLab's "
+                        f"menus, remembered for later commands (default: ${language.ENV}, else the last choice)")
     args, rest = parser.parse_known_args(argv)
     if not 0 < args.port < 65536:
         parser.error(f"--port must be between 1 and 65535, not {args.port}")
@@ -70,20 +82,34 @@ def port_problem(ip, port):
             probe.bind((ip, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                return f"port {port} on {ip} is already in use (is another JupyterLab running?). " \
-                    f"Stop that program or choose another port, e.g. --port {port + 1}"
+                return text("lab.port_in_use", port=port, ip=ip, next=port + 1)
             return f"cannot listen on {ip}:{port}: {error.strerror}"
     return None
 
 
 def first_page(root):
-    """The page to open first: x.1's notebook when it exists, else the launcher."""
-    for name in FIRST_NOTEBOOKS:
+    """The page to open first: x.1's notebook (of the chosen edition) when it exists, else the launcher."""
+    names = FIRST_NOTEBOOKS_ZH + FIRST_NOTEBOOKS if language.current() == "zh" else FIRST_NOTEBOOKS
+    for name in names:
         if (root / name).is_file():
             return "/lab/tree/" + name
-    print(f"note: {FIRST_NOTEBOOKS[0]} does not exist yet under {root}; "
-          "`make release` generates the student notebooks. Opening the launcher instead.")
+    print(text("lab.no_notebook", notebook=names[0], root=root))
     return "/lab"
+
+
+def choose_language(value):
+    """Settle the language of this lab and its kernels; ``--lang`` is also remembered. Return the code."""
+    code = language.choose(value) if value else language.current()
+    os.environ[language.ENV] = code
+    language.use_utf8_output()
+    return code
+
+
+def write_interface_language(settings_dir, code):
+    """Select JupyterLab's interface language (its translation setting) for ``code``."""
+    target = Path(settings_dir) / TRANSLATION_SETTINGS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"locale": LOCALES[code]}, indent=2) + "\n", "utf-8")
 
 
 def config_dirs(root, role_dir):
@@ -120,6 +146,7 @@ def environment(root, role_dir):
     env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(STATE_DIR / "user-settings"))
     env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(STATE_DIR / "workspaces"))
     env.setdefault("JUPYTER_DATA_DIR", str(STATE_DIR / "data"))
+    write_interface_language(env["JUPYTERLAB_SETTINGS_DIR"], language.current())
     paths = [str(root)] + ([str(REPO)] if root != REPO else [])
     env["PYTHONPATH"] = os.pathsep.join(paths + [p for p in [env.get("PYTHONPATH")] if p])
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -153,8 +180,7 @@ def wait_until_ready(server, base_url):
 
 def banner(url):
     line = "=" * 72
-    return (f"\n{line}\n  The mytensor workbook is running. Open this address in your browser:\n\n"
-            f"      {url}\n\n  Stop it with Ctrl-C in this terminal.\n{line}\n")
+    return f"\n{line}\n  {text('lab.banner')}\n\n      {url}\n\n  {text('lab.stop')}\n{line}\n"
 
 
 def stop(server, grace=STOP_GRACE):
@@ -173,6 +199,7 @@ def stop(server, grace=STOP_GRACE):
 
 def main(argv=None):
     args, rest = parse_args(sys.argv[1:] if argv is None else argv)
+    choose_language(args.lang)
     problem = port_problem(args.ip, args.port)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -189,7 +216,7 @@ def main(argv=None):
             signal.signal(getattr(signal, name), lambda signum, frame: server.terminate())
     try:
         if not wait_until_ready(server, base_url):
-            print("error: JupyterLab did not start; its messages above say why.", file=sys.stderr)
+            print(text("lab.not_started"), file=sys.stderr)
             server.terminate()
             stop(server)
             return 1
@@ -198,7 +225,7 @@ def main(argv=None):
         return server.wait()
     except KeyboardInterrupt:
         # The server got the same Ctrl-C; give it time to shut its kernels down.
-        print("Stopping JupyterLab ...", file=sys.stderr, flush=True)
+        print(text("lab.stopping"), file=sys.stderr, flush=True)
         return stop(server)
 
 

@@ -5,4 +5,6 @@ or grading code.
 """
 
 ASSIGNMENT = "mytensor-workbook"
+# The Chinese edition (中文版): the same tasks and grade ids, prose in Chinese.
+ASSIGNMENT_ZH = f"{ASSIGNMENT}-zh"
 COURSE_ID = "mytensor"

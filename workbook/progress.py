@@ -4,6 +4,7 @@ Usage::
 
     python -m workbook check                 # or: make check
     python -m workbook check --section 3     # only the tasks of x.3
+    python -m workbook check --lang zh       # in Chinese, on notebooks/zh/ (or: make check LANG=zh)
 
 It reads the graded test cells (nbgrader ``grade: true``) of ``notebooks/*.ipynb``
 and runs them in this one Python process against your ``mytensor/`` (torch is
@@ -35,7 +36,9 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import language
 from .checks import grading_worker, not_started_text
+from .language import text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "mytensor"
@@ -199,14 +202,15 @@ def _is_stub(error):
     if isinstance(error, NotImplementedError):
         return True
     text = str(error)
-    return type(error).__name__ == "CheckFailed" and ("NotImplementedError: Task " in text or "is not started yet" in text)
+    started = language.variants("stub.not_started")
+    return type(error).__name__ == "CheckFailed" and ("NotImplementedError: Task " in text or any(s in text for s in started))
 
 
 def describe(error, stderr=""):
     """Classify a cell's outcome: ``(status, message)``."""
     if error is None:
         if stderr.strip():
-            return "failed", f"the test wrote to stderr, which nbgrader counts as a failure:\n{stderr.strip()}"
+            return "failed", f"{text('progress.stderr')}\n{stderr.strip()}"
         return "passed", ""
     if isinstance(error, NotImplementedError):
         return "not started", not_started_text(str(error)) or f"NotImplementedError: {error}"
@@ -233,7 +237,7 @@ def _run_notebook(path, timeout):
         grade_id = meta.get("grade_id", "?")
         task, section = _task_of(grade_id, path)
         if setup_error:
-            status, message = "failed", "a setup cell of the notebook failed:\n" + describe(setup_error)[1]
+            status, message = "failed", text("progress.setup") + "\n" + describe(setup_error)[1]
         else:
             status, message = describe(*run_source(cell_source(cell), dict(namespace), f"<{path.name} {grade_id}>", timeout))
         results.append(CellResult(path.name, grade_id, task, section, float(meta.get("points", 0)), status, message))
@@ -241,7 +245,7 @@ def _run_notebook(path, timeout):
 
 
 def _import_failure(paths, error):
-    message = f"`import {PACKAGE}` failed, so no test could run:\n" + describe(error)[1]
+    message = text("progress.import") + "\n" + describe(error)[1]
     results = []
     for path in paths:
         for cell in read_notebook(path)[1]:
@@ -312,14 +316,17 @@ def report(results, notebooks_dir):
         if section != current:
             lines.append(f"\n  {names.get(section, section)}")
             current = section
-        lines.append(f"    Task {task:<6} {status:<12} {_points(earned):>4}/{_points(total)}")
-    counts = {s: sum(row[2] == s for row in rows) for s in STATUSES}
+        shown = language.ljust(text(f"status.{status}"), 12)
+        lines.append(f"    Task {task:<6} {shown} {_points(earned):>4}/{_points(total)}")
+    counts = text("progress.comma").join(text("progress.count", count=sum(row[2] == s for row in rows), status=text(f"status.{s}"))
+                       for s in STATUSES)
     earned, total = sum(r[3] for r in rows), sum(r[4] for r in rows)
-    lines.append(f"\n  {_points(earned)}/{_points(total)} points: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    lines.append("\n  " + text("progress.points", earned=_points(earned), total=_points(total), counts=counts))
     first = next((r for r in results if r.status == "failed"), None) or next((r for r in results if r.status != "passed"), None)
     if first:
+        key = "progress.first_failure" if first.status == "failed" else "progress.first_not_started"
         where = Path(notebooks_dir).name + "/" + first.notebook
-        lines.append(f"\nFirst {'failure' if first.status == 'failed' else 'task not started'}: Task {first.task} ({where}, test {first.grade_id})\n")
+        lines.append("\n" + text(key, task=first.task, where=where, grade_id=first.grade_id) + "\n")
         lines.append(first.message)
     return "\n".join(lines)
 
@@ -353,17 +360,24 @@ def main(argv=None):
     """Entry point of ``python -m workbook check``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m workbook check", description=__doc__.split("\n")[0])
     parser.add_argument("--section", type=int, help="only the tasks of this section (1 to 8)")
-    parser.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="folder of the student notebooks")
+    parser.add_argument("--notebooks", help="folder of the student notebooks (default: notebooks/, "
+                        "or notebooks/zh/ in Chinese)")
     parser.add_argument("--package", default=str(ROOT), help="folder that holds your mytensor/ package")
+    parser.add_argument("--lang", choices=language.LANGUAGES, help="language of the report (default: your setting, "
+                        f"${language.ENV} or the one `make lab LANG=...` chose)")
     args = parser.parse_args(argv)
+    if args.lang:
+        os.environ[language.ENV] = args.lang
+    language.use_utf8_output()
+    args.notebooks = args.notebooks or str(ROOT / ("notebooks/zh" if language.current() == "zh" else "notebooks"))
     paths = sorted(Path(args.notebooks).glob("x*.ipynb"))
     if args.section:
         paths = [p for p in paths if re.match(rf"x{args.section}_", p.name)]
     if not paths or not (Path(args.package) / PACKAGE).is_dir():
-        print(f"check: no notebooks in {args.notebooks} or no {PACKAGE}/ in {args.package}; run `make release` first?", file=sys.stderr)
+        print(text("progress.nothing", notebooks=args.notebooks, package=args.package), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    print(f"Checking {Path(args.package).resolve() / PACKAGE} against the tests of {args.notebooks}", flush=True)
+    print(text("progress.checking", package=Path(args.package).resolve() / PACKAGE, notebooks=args.notebooks), flush=True)
     results = run_graded_cells(paths, args.package)
     print(report(results, args.notebooks))
     print(f"\n({time.perf_counter() - started:.1f} s)")

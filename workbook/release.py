@@ -23,6 +23,11 @@ What it writes:
 * ``notebooks/``: the student notebooks made by ``nbgrader generate_assignment``
   (assignment ``mytensor-workbook``) in a temporary course directory: solution
   regions, hidden tests and outputs removed.
+* ``notebooks/zh/`` and ``solutions/zh/``: the Chinese edition, student and
+  nbgrader source notebooks (assignment ``mytensor-workbook-zh``), made from
+  the same source with every prose cell swapped for its Chinese text
+  (:mod:`workbook.translation`). A missing or stale translation is a warning
+  here (the English text stands in) and a failure of ``--check``.
 * ``.release-manifest.json``: the SHA-256 of every generated file.
 
 A generated file whose content no longer matches its recorded hash was edited
@@ -43,6 +48,7 @@ import time
 from pathlib import Path
 
 from .audit import answer_lines, drift, leaks, on_disk, secret_lines  # noqa: F401 (the release's API)
+from . import translation
 from .building import ASSIGNMENT, build_notebooks, verify_imports  # noqa: F401
 from .stubbing import (  # noqa: F401
     Region,
@@ -68,8 +74,14 @@ def build_release(root, quiet=False):
     say(f"stubbed {sum(p.endswith('.py') for p in package)} modules of solutions/mytensor", quiet)
     verify_imports(package, solutions)
     say("the stubbed package imports without torch", quiet)
+    untranslated = translation.all_problems(root)
+    if untranslated:
+        say(f"warning: {len(untranslated)} prose cell(s) have no fresh Chinese text, so the Chinese edition shows "
+            f"their English (`python -m workbook translations` lists them); the first: {untranslated[0]}", quiet)
     notebooks = build_notebooks(solutions)
-    say(f"nbgrader generated {len(notebooks)} student notebooks ({time.perf_counter() - started:.1f} s so far)", quiet)
+    students = sum(path.startswith("notebooks/") for path in notebooks)
+    say(f"nbgrader generated {students} student notebooks in two editions "
+        f"({time.perf_counter() - started:.1f} s so far)", quiet)
     files = {**package, **notebooks}
     files[MANIFEST] = manifest_bytes(files)
     return files
@@ -79,7 +91,8 @@ def check_release(root, quiet=False):
     """Return the list of drift and leak problems of the student tree under ``root``."""
     files = build_release(root, quiet)
     student = {p: (Path(root) / p).read_bytes() for p in on_disk(root)}
-    return drift(root, files) + leaks(root, student)
+    stale = [f"translation: {problem}" for problem in translation.all_problems(root)]
+    return drift(root, files) + leaks(root, student) + stale
 
 
 def main(argv=None):
@@ -102,10 +115,11 @@ def main(argv=None):
 
 def _report_check(problems):
     if not problems:
-        print("release --check: notebooks/ and mytensor/ match a fresh release; no solution leaks.")
+        print("release --check: notebooks/, mytensor/ and solutions/zh/ match a fresh release; "
+              "no solution leaks; every translation is fresh.")
         return 0
     print("release --check: the student tree is not what `python -m workbook release` makes:", file=sys.stderr)
     print("\n".join(problems), file=sys.stderr)
-    print("Fix: run `make release` (or fix the leak in solutions/) and commit notebooks/, mytensor/ and "
-          f"{MANIFEST} together.", file=sys.stderr)
+    print("Fix: run `make release` (or fix the leak or translation in solutions/) and commit notebooks/, "
+          f"mytensor/, solutions/zh/ and {MANIFEST} together.", file=sys.stderr)
     return 1

@@ -8,11 +8,14 @@ them and ``submission.json`` (your id and the time).
 import argparse
 import datetime
 import json
+import os
 import re
 import sys
 import zipfile
 from pathlib import Path
 
+from workbook import language
+from workbook.language import text
 from workbook.names import ASSIGNMENT
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,11 +26,11 @@ STUDENT_ID = re.compile(r"[A-Za-z0-9._-]+")
 def student_id(given):
     """Return a valid student id from ``--student`` or a prompt; exit with the fix otherwise."""
     if given is None and sys.stdin.isatty():
-        given = input("Your student id (as your course uses it): ").strip()
+        given = input(text("submit.prompt")).strip()
     if not given:
-        raise SystemExit("error: no student id. Run: make submit ARGS='--student YOUR_ID'")
+        raise SystemExit(text("submit.no_id"))
     if not STUDENT_ID.fullmatch(given):
-        raise SystemExit(f"error: student id {given!r} may hold only letters, digits, '.', '_' and '-'")
+        raise SystemExit(text("submit.bad_id", given=given))
     return given
 
 
@@ -35,9 +38,9 @@ def submission_files(notebooks, package):
     """Map archive names to files: ``*.ipynb`` at the top and ``mytensor/**.py``."""
     found = {p.name: p for p in sorted(Path(notebooks).glob("*.ipynb"))}
     if not found:
-        raise SystemExit(f"error: no notebooks in {notebooks}: pass --notebooks with the folder you worked in")
+        raise SystemExit(text("submit.no_notebooks", folder=notebooks))
     if not (Path(package) / "__init__.py").is_file():
-        raise SystemExit(f"error: {package} is not your mytensor package (no __init__.py): pass --package")
+        raise SystemExit(text("submit.no_package", package=package))
     for path in sorted(Path(package).rglob("*.py")):
         if "__pycache__" not in path.parts:
             found[f"mytensor/{path.relative_to(package).as_posix()}"] = path
@@ -61,14 +64,21 @@ def main(argv=None):
     """Pack the submission zip and say where it is."""
     parser = argparse.ArgumentParser(prog="python -m workbook submit", description=__doc__.split("\n")[0])
     parser.add_argument("--student", help="your student id (asked for when missing)")
-    parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks", help="folder of your notebooks")
+    parser.add_argument("--notebooks", type=Path, help="folder of your notebooks (default: notebooks/, "
+                        "or notebooks/zh/ in Chinese)")
     parser.add_argument("--package", type=Path, default=REPO / "mytensor", help="your mytensor package")
     parser.add_argument("--out", type=Path, default=REPO / "submission", help="where the zip goes")
+    parser.add_argument("--lang", choices=language.LANGUAGES, help="language of the messages and the default "
+                        "edition (default: your setting)")
     args = parser.parse_args(argv)
+    if args.lang:
+        os.environ[language.ENV] = args.lang
+    language.use_utf8_output()
+    args.notebooks = args.notebooks or REPO / ("notebooks/zh" if language.current() == "zh" else "notebooks")
     student = student_id(args.student)
     files = submission_files(args.notebooks, args.package)
     target = write_zip(student, files, args.out)
     notebooks = sum(name.endswith(".ipynb") for name in files)
-    print(f"wrote {target} ({notebooks} notebooks, {len(files) - notebooks} files of mytensor/).")
-    print("Upload this file to your course page. Save your notebooks first: unsaved work is not in it.")
+    print(text("submit.wrote", target=target, notebooks=notebooks, files=len(files) - notebooks))
+    print(text("submit.upload"))
     return 0

@@ -1,0 +1,252 @@
+"""The student's language (English or 中文) and every message the student tools print, in both.
+
+One setting, read by the checks, ``make check``, ``make lab`` and ``make submit``:
+
+1. the environment variable ``WORKBOOK_LANG`` (``en`` or ``zh``), which
+   ``make lab LANG=zh`` sets for the server and its kernels;
+2. otherwise the file ``build/language``, which ``make lab LANG=...`` and
+   ``--lang`` of ``make lab`` write, so that later commands remember it;
+3. otherwise English.
+
+``zh``, ``zh_CN``, ``zh-CN`` and ``zh_CN.UTF-8`` all mean Chinese. Task ids,
+file names, code and torch's own error text are never translated.
+
+:data:`MESSAGES` maps a key to its English and Chinese text; :data:`HINTS`
+maps the English hint of a check cell to its Chinese. A test fails when a
+message or a hint of a notebook lacks its Chinese, so new ones get translated.
+"""
+
+import os
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "zh")
+ENV = "WORKBOOK_LANG"
+SETTINGS = ROOT / "build" / "language"
+
+
+def normalise(value):
+    """``"en"`` or ``"zh"`` for a language name such as ``zh_CN.UTF-8``; None when unknown.
+
+    Examples
+    --------
+    >>> normalise("zh_CN.UTF-8"), normalise("EN"), normalise("fr")
+    ('zh', 'en', None)
+    """
+    code = str(value or "").strip().lower().replace("-", "_").split(".")[0].split("_")[0]
+    return code if code in LANGUAGES else None
+
+
+def current():
+    """The language chosen by ``WORKBOOK_LANG`` or the settings file; English by default."""
+    chosen = normalise(os.environ.get(ENV))
+    if chosen:
+        return chosen
+    try:
+        return normalise(SETTINGS.read_text("utf-8")) or "en"
+    except OSError:
+        return "en"
+
+
+def choose(value):
+    """Remember ``value`` as the student's language (in the settings file) and return its code.
+
+    Raises
+    ------
+    SystemExit
+        For a language other than English or Chinese, naming the choices.
+    """
+    code = normalise(value)
+    if code is None:
+        raise SystemExit(f"error: unknown language {value!r}: choose one of {', '.join(LANGUAGES)} "
+                         "(e.g. make lab LANG=zh)")
+    SETTINGS.parent.mkdir(parents=True, exist_ok=True)
+    SETTINGS.write_text(code + "\n", "utf-8")
+    return code
+
+
+def use_utf8_output():
+    """Make stdout and stderr take Chinese text whatever the locale (``LANG=zh`` names no real locale)."""
+    for stream in (sys.stdout, sys.stderr):
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
+def text(key, lang=None, **fields):
+    """The message ``key`` in ``lang`` (default: :func:`current`), with ``fields`` filled in.
+
+    Examples
+    --------
+    >>> text("status.passed", "zh")
+    '通过'
+    """
+    entry = MESSAGES[key]
+    return entry.get(lang or current(), entry["en"]).format(**fields)
+
+
+def variants(key):
+    """Every language's text of a message without fields, e.g. to recognise it in output."""
+    return tuple(MESSAGES[key][code] for code in LANGUAGES)
+
+
+def hint(english, lang=None):
+    """The hint of a check cell in the student's language (the English one when untranslated)."""
+    if (lang or current()) == "zh":
+        return HINTS.get(english, english)
+    return english
+
+
+def display_width(value):
+    """Columns ``value`` takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def ljust(value, width):
+    """``value`` padded with spaces to ``width`` terminal columns."""
+    return str(value) + " " * max(0, width - display_width(value))
+
+
+def rjust(value, width):
+    """``value`` padded on the left to ``width`` terminal columns."""
+    return " " * max(0, width - display_width(value)) + str(value)
+
+
+def _m(en, zh):
+    return {"en": en, "zh": zh}
+
+
+MESSAGES = {
+    # the checker (workbook/checks.py)
+    "check.mismatch": _m("{task}: mytensor does not match torch ({why}).",
+                         "{task}：mytensor 的结果与 torch 不一致（{why}）。"),
+    "check.says_mytensor": _m("(mytensor's message says mytensor wherever torch's says torch)",
+                              "（torch 的信息里写 torch 的地方，mytensor 的信息要写 mytensor）"),
+    "label.call": _m("call", "调用"),
+    "label.hint": _m("hint", "提示"),
+    "label.edit": _m("edit", "修改"),
+    "why.values": _m("values differ", "数值不同"),
+    "why.array_values": _m("array values differ", "数组的数值不同"),
+    "why.messages": _m("exception messages differ", "异常信息不同"),
+    "why.raised": _m("mytensor raised {name} where torch returned a result",
+                     "torch 返回了结果，mytensor 却抛出了 {name}"),
+    "why.not_raised": _m("torch raised {name} but mytensor did not", "torch 抛出了 {name}，mytensor 却没有"),
+    "why.exception_type": _m("exception type {want} vs {got}", "异常类型：{want} 与 {got}"),
+    "why.not_tensor": _m("expected a tensor, got {got}", "应当得到张量，实际得到 {got}"),
+    "why.field": _m("{name} {want} vs {got}", "{name}：{want} 与 {got}"),
+    "why.type": _m("type {want} vs {got}", "类型：{want} 与 {got}"),
+    "why.sequence": _m("expected a {kind} of {length}, got {got}", "应当得到长度为 {length} 的 {kind}，实际得到 {got}"),
+    "why.item": _m("item {index}: {why}", "第 {index} 项：{why}"),
+    "why.ndarray": _m("expected an ndarray of {dtype}, got {got}", "应当得到 {dtype} 的 ndarray，实际得到 {got}"),
+    "stub.own": _m("Task {task} is not started yet: {action}", "Task {task} 还没有开始：{action}"),
+    "stub.needs": _m("{task} needs Task {stub}, which is not started yet: {action}",
+                     "{task} 要用到 Task {stub}，而它还没有开始：{action}"),
+    "stub.not_started": _m("is not started yet", "还没有开始"),
+    "stub.replace_in": _m("replace the `raise NotImplementedError` in {where}",
+                          "把 {where} 中的 `raise NotImplementedError` 换成你的代码"),
+    "stub.replace_see": _m("replace its `raise NotImplementedError` (see {notebook})",
+                           "把它的 `raise NotImplementedError` 换成你的代码（见 {notebook}）"),
+    "stub.replace": _m("replace its `raise NotImplementedError`", "把它的 `raise NotImplementedError` 换成你的代码"),
+    "examples.none": _m("the docstring needs an Examples section with at least one >>> example calling {needle}...)",
+                        "文档字符串需要一个 Examples 部分，其中至少有一个调用 {needle}...) 的 >>> 示例"),
+    "examples.failures": _m("{count} docstring example(s) print something else (see the report above)",
+                            "有 {count} 个文档字符串示例的输出不对（见上面的报告）"),
+    "examples.help": _m("help() should show an Examples section", "help() 应当显示 Examples 部分"),
+    "examples.failed": _m("{task}: {why}.\nedit:  {file}", "{task}：{why}。\n修改：{file}"),
+    # make check (workbook/progress.py)
+    "status.passed": _m("passed", "通过"),
+    "status.failed": _m("failed", "未通过"),
+    "status.not started": _m("not started", "未开始"),
+    "progress.points": _m("{earned}/{total} points: {counts}", "得分 {earned}/{total}：{counts}"),
+    "progress.count": _m("{count} {status}", "{status} {count} 个"),
+    "progress.comma": _m(", ", "，"),
+    "progress.first_failure": _m("First failure: Task {task} ({where}, test {grade_id})",
+                                 "第一个未通过的任务：Task {task}（{where}，测试 {grade_id}）"),
+    "progress.first_not_started": _m("First task not started: Task {task} ({where}, test {grade_id})",
+                                     "第一个未开始的任务：Task {task}（{where}，测试 {grade_id}）"),
+    "progress.checking": _m("Checking {package} against the tests of {notebooks}",
+                            "正在用 {notebooks} 中的测试检查 {package}"),
+    "progress.nothing": _m("check: no notebooks in {notebooks} or no mytensor/ in {package}; run `make release` first?",
+                           "check：{notebooks} 中没有笔记本，或 {package} 中没有 mytensor/；先运行 `make release`？"),
+    "progress.stderr": _m("the test wrote to stderr, which nbgrader counts as a failure:",
+                          "测试向 stderr 写了内容，nbgrader 会把这算作未通过："),
+    "progress.setup": _m("a setup cell of the notebook failed:", "笔记本的准备单元格出错了："),
+    "progress.import": _m("`import mytensor` failed, so no test could run:", "`import mytensor` 出错，所以没有测试能运行："),
+    # make lab (workbook/lab.py)
+    "lab.banner": _m("The mytensor workbook is running. Open this address in your browser:",
+                     "mytensor 练习册已经启动。请在浏览器中打开这个地址："),
+    "lab.stop": _m("Stop it with Ctrl-C in this terminal.", "在这个终端里按 Ctrl-C 停止。"),
+    "lab.not_started": _m("error: JupyterLab did not start; its messages above say why.",
+                          "错误：JupyterLab 没有启动；原因见上面它的输出。"),
+    "lab.stopping": _m("Stopping JupyterLab ...", "正在停止 JupyterLab ..."),
+    "lab.no_notebook": _m("note: {notebook} does not exist yet under {root}; `make release` generates the student "
+                          "notebooks. Opening the launcher instead.",
+                          "注意：{root} 下还没有 {notebook}；`make release` 会生成学生笔记本。先打开启动器。"),
+    "lab.port_in_use": _m("port {port} on {ip} is already in use (is another JupyterLab running?). "
+                          "Stop that program or choose another port, e.g. --port {next}",
+                          "{ip} 上的端口 {port} 已被占用（是不是另一个 JupyterLab 还在运行？）。"
+                          "请停止那个程序，或换一个端口，例如 --port {next}"),
+    # make submit (workbook/submit.py)
+    "submit.prompt": _m("Your student id (as your course uses it): ", "你的学号（和课程里用的一致）："),
+    "submit.no_id": _m("error: no student id. Run: make submit ARGS='--student YOUR_ID'",
+                       "错误：没有学号。请运行：make submit ARGS='--student 你的学号'"),
+    "submit.bad_id": _m("error: student id {given!r} may hold only letters, digits, '.', '_' and '-'",
+                        "错误：学号 {given!r} 只能包含字母、数字、'.'、'_' 和 '-'"),
+    "submit.no_notebooks": _m("error: no notebooks in {folder}: pass --notebooks with the folder you worked in",
+                              "错误：{folder} 中没有笔记本：请用 --notebooks 指定你做题的文件夹"),
+    "submit.no_package": _m("error: {package} is not your mytensor package (no __init__.py): pass --package",
+                            "错误：{package} 不是你的 mytensor 包（没有 __init__.py）：请用 --package 指定"),
+    "submit.wrote": _m("wrote {target} ({notebooks} notebooks, {files} files of mytensor/).",
+                       "已写出 {target}（{notebooks} 个笔记本，mytensor/ 中的 {files} 个文件）。"),
+    "submit.upload": _m("Upload this file to your course page. Save your notebooks first: unsaved work is not in it.",
+                        "请把这个文件上传到课程页面。先保存笔记本：没有保存的内容不会在里面。"),
+}
+
+# The hint of each check cell (checker("Task N.M", file, hint)), keyed by its English text.
+HINTS = {
+    "strides come from a running product of the sizes, taken from the right.":
+        "步幅来自各维大小从右往左的累乘。",
+    "check every list at one depth against the length of the first one.":
+        "同一层的每个列表都要和该层第一个列表一样长。",
+    "multiply the known sizes; the -1 is the element count divided by that product.":
+        "把已知的大小相乘；-1 那一维等于元素总数除以这个乘积。",
+    "an int drops its axis and adds i*stride to the offset; a slice a:b:s multiplies the stride by s.":
+        "整数索引去掉这一维，并把 i*stride 加到偏移量上；切片 a:b:s 把步幅乘以 s。",
+    "_view_layout gives the layout; assign the values into _layout.strided(t._storage, *layout).":
+        "_view_layout 给出布局；把值赋给 _layout.strided(t._storage, *layout)。",
+    "a run of old axes can be merged only if stride[i] == stride[i+1] * size[i+1] inside the run.":
+        "一段相邻的旧维度只有在其中每处都满足 stride[i] == stride[i+1] * size[i+1] 时才能合并。",
+    "compare kinds (bool < int < float) first, then pick the wider dtype within the winning rank.":
+        "先比较类别（bool < int < float），再在胜出的类别里选更宽的 dtype。",
+    "promote, cast both arrays with astype, then apply one numpy function.":
+        "先做类型提升，用 astype 转换两个数组，再调用一个 numpy 函数。",
+    "np.concatenate does the joining; check the other sizes first with torch's message.":
+        "连结交给 np.concatenate；先检查其他维的大小，出错时用 torch 的信息。",
+    "normalise the dims, then one np.sum with the result dtype and keepdims.":
+        "先规范化 dim，再用结果的 dtype 和 keepdims 调用一次 np.sum。",
+    "pad with 1s on the left, then every axis needs equal sizes or a 1.":
+        "在左边补 1，然后每一维的大小必须相等或其中一个为 1。",
+    "walk the axes from the right: equal sizes keep the stride, a stretched 1 gets stride 0.":
+        "从右往左逐维处理：大小相等的保留步幅，被拉伸的 1 步幅为 0。",
+    "check the cast with promotion.can_cast, then assign into t._array()[...] and return t.":
+        "先用 promotion.can_cast 检查类型转换，再赋值给 t._array()[...] 并返回 t。",
+    "check with _check_fits, then assign with astype into self._array()[...]; numpy broadcasts.":
+        "先用 _check_fits 检查，再用 astype 赋值给 self._array()[...]；numpy 会自动广播。",
+    "build np.ndarray over the storage with the byte offset and byte strides.":
+        "用字节偏移量和字节步幅在存储上构造 np.ndarray。",
+    "element stride = byte stride // itemsize; check for negative strides first.":
+        "元素步幅 = 字节步幅 // itemsize；先检查有没有负的步幅。",
+    "check numel() first; numpy's .item() turns one element into a Python number.":
+        "先检查 numel()；numpy 的 .item() 会把单个元素变成 Python 数字。",
+    "each backward returns one gradient per input, shaped like the forward's operands.":
+        "每个反向函数为每个输入返回一个梯度，形状与前向计算的操作数相同。",
+    "order: push (node, False) on a stack, append a node once its inputs are placed; "
+    "pass: a dict from node to its gradient so far, leaves accumulate.":
+        "排序：把 (node, False) 压入栈，等一个节点的输入都排好后再把它加入列表；"
+        "传播：用字典记录每个节点目前的梯度，叶子节点累加梯度。",
+    "sum over the leading extra axes, then with keepdims over the axes where the input has size 1.":
+        "先对前面多出来的维度求和，再用 keepdims 对输入大小为 1 的维度求和。",
+    "step = (end - start) / (steps - 1); cast the ends to the dtype first; numpy computes all values at once.":
+        "step = (end - start) / (steps - 1)；先把两端转换成该 dtype；numpy 一次算出所有值。",
+}
