@@ -249,4 +249,10 @@ HINTS = {
         "先对前面多出来的维度求和，再用 keepdims 对输入大小为 1 的维度求和。",
     "step = (end - start) / (steps - 1); cast the ends to the dtype first; numpy computes all values at once.":
         "step = (end - start) / (steps - 1)；先把两端转换成该 dtype；numpy 一次算出所有值。",
+    "d/dx (x - y)**2 = 2 (x - y), times g; a mean over n elements divides the gradient by n; d/dy is the negative.":
+        "d/dx (x - y)**2 = 2 (x - y)，再乘以 g；对 n 个元素求平均时梯度要除以 n；对 y 的导数是它的相反数。",
+    "step changes each parameter in place inside mytensor.no_grad(); zero_grad leaves .grad None (or zeros).":
+        "step 在 mytensor.no_grad() 之内原地修改每个参数；zero_grad 把 .grad 设为 None（或填充 0）。",
+    "relu keeps positive elements (and nan) and zeroes the rest; its gradient is 0 where the output is 0, else g.":
+        "relu 保留正的元素（以及 nan），其余置为 0；输出为 0 的位置梯度是 0，其他位置是 g。",
 }
