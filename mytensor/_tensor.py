@@ -28,6 +28,7 @@ from . import (
     joining,
     linalg,
     ops,
+    pointwise,
     reductions,
     views,
 )
@@ -335,6 +336,16 @@ class Tensor:
     detach = autograd.detach
     detach_ = autograd.detach_
     retain_grad = autograd.retain_grad
+
+    # --- the first-hour torch surface (pointwise.py, reductions, shapes) -------
+    abs = pointwise.abs
+    sqrt = pointwise.sqrt
+    log = pointwise.log
+    sigmoid = pointwise.sigmoid
+    tanh = pointwise.tanh
+    clamp = pointwise.clamp
+    where = pointwise.where_method
+    maximum = pointwise.maximum
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):

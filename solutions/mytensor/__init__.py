@@ -36,6 +36,7 @@ from .linalg import dot, matmul, mm, mv
 from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
 from .reductions import mean, sum
 from .spacing import linspace
+from .pointwise import abs, clamp, log, maximum, sigmoid, sqrt, tanh, where
 from .views import clone, permute, reshape, transpose
 
 float = float32
