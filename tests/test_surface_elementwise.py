@@ -108,9 +108,9 @@ def test_clamp_with_tensors_and_their_gradients_match_torch(shapes, which, seed)
 
 
 def test_clamp_ties_and_crossed_bounds_give_torch_gradients():
-    x = np.array([0, 1, 2, 3, 4, 2, 2], np.float32)
-    low = np.array([1, 3, 1, 3, 1, 2, 2], np.float32)
-    high = np.array([2, 2, 3, 2, 3, 2, 3], np.float32)
+    x = np.array([0, 1, 2, 3, 4, 2, 2, 0, 1], np.float32)
+    low = np.array([1, 3, 1, 3, 1, 2, 2, 1, 1], np.float32)
+    high = np.array([2, 2, 3, 2, 3, 2, 3, 1, 1], np.float32)
     assert_same(backward_results(lambda m, x, a, b: m.clamp(x, a, b), [x, low, high]))
     assert_same(backward_results(lambda m, x: m.clamp(x, 2, 1), [x]))
     assert_same(backward_results(lambda m, x: m.clamp(x, 2, 2), [x]))

@@ -36,7 +36,8 @@ from .linalg import dot, matmul, mm, mv
 from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
 from .reductions import mean, sum
 from .spacing import linspace
-from .pointwise import abs, clamp, log, maximum, sigmoid, sqrt, tanh, where
+from .pointwise import abs, clamp, log, maximum, minimum, sigmoid, sqrt, tanh, where
+from .reductions import all, any, argmax, argmin, max, min, return_types
 from .views import clone, permute, reshape, transpose
 
 float = float32

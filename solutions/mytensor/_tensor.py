@@ -346,6 +346,13 @@ class Tensor:
     clamp = pointwise.clamp
     where = pointwise.where_method
     maximum = pointwise.maximum
+    minimum = pointwise.minimum
+    max = reductions.max
+    min = reductions.min
+    argmax = reductions.argmax
+    argmin = reductions.argmin
+    all = reductions.all
+    any = reductions.any
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):

@@ -10,7 +10,7 @@ import numpy as np
 from . import _dtypes, _tensor, autograd, broadcasting, linalg, ops, promotion
 
 
-def _require_tensor(name, value, argument="input", position=1):
+def require_tensor(name, value, argument="input", position=1):
     """torch's TypeError when a function that takes a tensor gets something else."""
     if not isinstance(value, _tensor.Tensor):
         raise TypeError(
@@ -20,7 +20,7 @@ def _require_tensor(name, value, argument="input", position=1):
 
 def _float_op(name, a, kernel, grads):
     """Apply ``kernel`` to ``a`` as floats; ``grads(g, x, result)`` is the local derivative."""
-    _require_tensor(name, a)
+    require_tensor(name, a)
     x = ops.floating_values(a)
     with np.errstate(all="ignore"):  # torch gives nan and inf quietly
         result = kernel(x)
@@ -38,7 +38,7 @@ def abs(a):
     >>> mytensor.tensor([-1.5, 2.0]).abs(), mytensor.abs(mytensor.tensor([-3, 3]))
     (tensor([1.5000, 2.0000]), tensor([3, 3]))
     """
-    _require_tensor("abs", a)
+    require_tensor("abs", a)
     linalg._not_for_bool("abs_cpu", a)
     x = a._array()
     out = _tensor.Tensor._wrap(np.abs(x))
@@ -196,7 +196,8 @@ def _clamp_grads(g, x, low, high):
     """Gradients of a clamp for ``x`` and each bound given.
 
     ``x`` keeps the gradient where it lies within the bounds (ends included);
-    a bound gets it where it won. Where ``low > high`` the upper bound wins.
+    a bound gets it where it won. Where ``low > high`` the upper bound wins;
+    where ``low == high`` and ``x`` is below, neither gets it (torch's rule).
     """
     zero = np.zeros_like(g)
     keep = np.ones(np.shape(g), bool)
@@ -206,7 +207,7 @@ def _clamp_grads(g, x, low, high):
         keep &= x <= high
     grads = [np.where(keep, g, zero)]
     if low is not None:
-        wins = (x < low) if high is None else (x < low) & (low <= high)
+        wins = (x < low) if high is None else (x < low) & (low < high)
         grads.append(np.where(wins, g, zero))
     if high is not None:
         wins = (x > high) if low is None else (x > high) | (low > high)
@@ -251,7 +252,7 @@ def where(condition, input=None, other=None):
     >>> mytensor.where(x > 0)
     (tensor([1]),)
     """
-    _require_tensor("where", condition, "condition")
+    require_tensor("where", condition, "condition")
     if condition.dtype is not _dtypes.bool_:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.torch_name}"
@@ -305,8 +306,8 @@ def maximum(input, other):
     >>> mytensor.maximum(mytensor.tensor([1, 5]), mytensor.tensor([3.0, 2.0]))
     tensor([3., 5.])
     """
-    _require_tensor("maximum", input)
-    _require_tensor("maximum", other, "other", 2)
+    require_tensor("maximum", input)
+    require_tensor("maximum", other, "other", 2)
     out, x, y = ops._forward(input, other, np.maximum)
     return autograd.record(out, "MaximumBackward0", (input, other), lambda g: _maximum_grads(g, x, y))
 
@@ -316,3 +317,18 @@ def _maximum_grads(g, x, y):
     shared = np.where(x == y, g / 2, g)
     zero = np.zeros_like(g)
     return np.where(x < y, zero, shared), np.where(x > y, zero, shared)
+
+
+def minimum(input, other):
+    """The smaller of two tensors elementwise; nan wins, as in torch.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.minimum(mytensor.tensor([1, 5]), mytensor.tensor([3.0, 2.0]))
+    tensor([1., 2.])
+    """
+    require_tensor("minimum", input)
+    require_tensor("minimum", other, "other", 2)
+    out, x, y = ops._forward(input, other, np.minimum)
+    return autograd.record(out, "MinimumBackward0", (input, other), lambda g: _maximum_grads(g, -x, -y))
