@@ -31,14 +31,14 @@ from .creation import (
     zeros_like,
 )
 from .interop import from_numpy
-from .joining import cat
-from .linalg import dot, matmul, mm, mv
+from .joining import cat, stack
+from .linalg import dot, matmul, mm, mv, trace
 from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
 from .reductions import mean, sum
 from .spacing import linspace
 from .pointwise import abs, clamp, log, maximum, minimum, sigmoid, sqrt, tanh, where
 from .reductions import all, any, argmax, argmin, max, min, return_types
-from .views import clone, permute, reshape, transpose
+from .views import clone, flatten, permute, reshape, squeeze, transpose, unsqueeze
 
 float = float32
 double = float64

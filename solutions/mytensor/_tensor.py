@@ -353,6 +353,10 @@ class Tensor:
     argmin = reductions.argmin
     all = reductions.all
     any = reductions.any
+    squeeze = views.squeeze
+    unsqueeze = views.unsqueeze
+    flatten = views.flatten
+    trace = linalg.trace
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):
