@@ -161,7 +161,7 @@ def stack(tensors, dim=0):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
                                f"and {list(t._shape)} at entry {i}")
     axis = _layout.normalize_dim(dim, len(first) + 1)
-    dtype = promotion.result_type(*tensors)
-    values = np.stack([t._array() for t in tensors], axis=axis, dtype=dtype.numpy_type, casting="unsafe")
+    common = promotion.result_type(*tensors).numpy_type
+    values = np.stack([t._array() for t in tensors], axis=axis, dtype=common, casting="unsafe")
     out = _tensor.Tensor._wrap(values)
     return autograd.record(out, "StackBackward0", tensors, lambda g: tuple(np.moveaxis(g, axis, 0)), saves=False)
