@@ -21,11 +21,18 @@ from .autograd import is_grad_enabled, no_grad
 from .broadcasting import broadcast_shapes
 from .creation import (
     arange,
+    eye,
     full,
+    full_like,
     manual_seed,
+    normal,
     ones,
     ones_like,
+    rand,
+    rand_like,
+    randint,
     randn,
+    randn_like,
     tensor,
     zeros,
     zeros_like,
