@@ -479,14 +479,15 @@ _RANDINT_SIGNATURES = "".join(
 def _randint_args(low, high, size):
     """``(low, high, size)`` from torch's two forms, ``randint(high, size)`` and ``randint(low, high, size)``."""
     given = [value for value in (low, high, size) if value is not None]
-    if size is None and len(given) == 2 and isinstance(high, (tuple, list)):
+    if size is None and isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
-    if high is None:  # only one bound, given first or by keyword: it is the upper one
+    if high is None:  # one bound only, first or by keyword: the upper one
         low, high = 0, low
     low = 0 if low is None else low
+    if size is None and len(given) == 2 and isinstance(high, int) or isinstance(size, int):
+        wrong = high if size is None else size
+        raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(wrong).__name__}")
     if size is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)):
-        if isinstance(size, int) or size is None and len(given) == 2 and isinstance(high, int):
-            raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(high if size is None else size).__name__}")
         got = ", ".join(type(value).__name__ for value in given)
         raise TypeError("randint() received an invalid combination of arguments - "
                         f"got ({got}), but expected one of:\n" + _RANDINT_SIGNATURES.replace("torch.", "mytensor."))

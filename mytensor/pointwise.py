@@ -306,13 +306,19 @@ def maximum(input, other):
     >>> mytensor.maximum(mytensor.tensor([1, 5]), mytensor.tensor([3.0, 2.0]))
     tensor([3., 5.])
     """
-    require_tensor("maximum", input)
-    require_tensor("maximum", other, "other", 2)
-    out, x, y = ops._forward(input, other, np.maximum)
-    return autograd.record(out, "MaximumBackward0", (input, other), lambda g: _maximum_grads(g, x, y))
+    return _pick("maximum", input, other, np.maximum, 1)
 
 
-def _maximum_grads(g, x, y):
+def _pick(name, input, other, kernel, sign):
+    """``maximum`` (``sign`` 1) or ``minimum`` (``sign`` -1) of two tensors, with its gradient."""
+    require_tensor(name, input)
+    require_tensor(name, other, "other", 2)
+    out, x, y = ops._forward(input, other, kernel)
+    grad_fn = name.capitalize() + "Backward0"
+    return autograd.record(out, grad_fn, (input, other), lambda g: _pick_grads(g, sign * x, sign * y))
+
+
+def _pick_grads(g, x, y):
     """The larger side gets the gradient; a tie splits it in halves."""
     shared = np.where(x == y, g / 2, g)
     zero = np.zeros_like(g)
@@ -328,7 +334,4 @@ def minimum(input, other):
     >>> mytensor.minimum(mytensor.tensor([1, 5]), mytensor.tensor([3.0, 2.0]))
     tensor([1., 2.])
     """
-    require_tensor("minimum", input)
-    require_tensor("minimum", other, "other", 2)
-    out, x, y = ops._forward(input, other, np.minimum)
-    return autograd.record(out, "MinimumBackward0", (input, other), lambda g: _maximum_grads(g, -x, -y))
+    return _pick("minimum", input, other, np.minimum, -1)

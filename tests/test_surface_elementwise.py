@@ -211,26 +211,27 @@ def test_where_edges_and_errors_match_torch(name):
 
 
 @SETTINGS
-@given(shapes=broadcast_pair(), dtypes=st.tuples(st.sampled_from(DTYPES), st.sampled_from(DTYPES)), layout=layouts,
-       seed=seeds)
-def test_maximum_matches_torch(shapes, dtypes, layout, seed):
+@given(name=st.sampled_from(["maximum", "minimum"]), shapes=broadcast_pair(),
+       dtypes=st.tuples(st.sampled_from(DTYPES), st.sampled_from(DTYPES)), layout=layouts, seed=seeds)
+def test_maximum_and_minimum_match_torch(name, shapes, dtypes, layout, seed):
     a, b = values(shapes[0], dtypes[0], seed), values(shapes[1], dtypes[1], seed + 1)
-    assert_same(lambda m: m.maximum(make(m, a, layout=layout), make(m, b)))
-    assert_same(lambda m: make(m, a).maximum(make(m, b, layout=layout)))
+    assert_same(lambda m: getattr(m, name)(make(m, a, layout=layout), make(m, b)))
+    assert_same(lambda m: getattr(make(m, a), name)(make(m, b, layout=layout)))
 
 
 @SETTINGS
-@given(shapes=broadcast_pair(), seed=seeds)
-def test_maximum_gradients_match_torch(shapes, seed):
+@given(name=st.sampled_from(["maximum", "minimum"]), shapes=broadcast_pair(), seed=seeds)
+def test_maximum_and_minimum_gradients_match_torch(name, shapes, seed):
     # Small integers as floats make ties common: a tie splits the gradient.
     a, b = values(shapes[0], "float32", seed, -1, 1), values(shapes[1], "float32", seed + 1, -1, 1)
-    assert_same(backward_results(lambda m, x, y: m.maximum(x, y), [a, b]))
+    assert_same(backward_results(lambda m, x, y: getattr(m, name)(x, y), [a, b]))
 
 
 MAXIMUM_CASES = {
     "nan wins": lambda m: m.maximum(m.tensor([1.0, float("nan")]), m.tensor([float("nan"), 0.0])),
     "number": lambda m: m.maximum(m.ones(2), 0),
     "number first": lambda m: m.maximum(1.0, m.ones(2)),
+    "minimum with a number": lambda m: m.minimum(m.ones(2), 0),
     "shapes that do not broadcast": lambda m: m.maximum(m.ones(2), m.ones(3)),
     "bools": lambda m: m.maximum(m.tensor([True, False]), m.tensor([False, False])),
     "int16 and 0-d int64": lambda m: m.maximum(m.tensor([1, 2], dtype=m.int16), m.tensor(3)),
@@ -246,3 +247,4 @@ def test_nan_gradients_of_maximum_match_torch():
     a = np.array([np.nan, 1.0, np.nan], np.float32)
     b = np.array([0.0, np.nan, np.nan], np.float32)
     assert_same(backward_results(lambda m, x, y: m.maximum(x, y), [a, b]))
+    assert_same(backward_results(lambda m, x, y: m.minimum(x, y), [a, b]))
