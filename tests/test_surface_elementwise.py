@@ -134,6 +134,7 @@ CLAMP_ERRORS = {
     "bounds that do not broadcast": lambda m: m.clamp(m.ones(3), min=m.ones(2)),
     "bound broadcasts the input": lambda m: m.clamp(m.ones(3), min=m.ones(2, 3)),
     "min above max": lambda m: m.tensor([1, 5, 3]).clamp(4, 2),
+    "0-d tensor min, tensor max": lambda m: m.clamp(m.tensor([1.0, 2.0]), min=m.tensor(1.5), max=m.tensor([1.0, 3.0])),
     "nan input": lambda m: m.tensor([1.0, float("nan")]).clamp(0, 0.5),
     "non-tensor input": lambda m: m.clamp([1.0], 0),
     "non-tensor input, max": lambda m: m.clamp("a", None, 1),
@@ -200,6 +201,7 @@ WHERE_CASES = {
     "indices of a 1-d condition": lambda m: m.where(m.tensor([False, True, True])),
     "method": lambda m: m.arange(4).where(m.arange(4) > 1, -1),
     "two scalars": lambda m: m.where(m.tensor([True, False]), 1, 0),
+    "0-d condition and numbers": lambda m: m.where(m.tensor(True), 1.0, 0.0),
     "float and int scalar": lambda m: m.where(m.tensor([True, False]), 1.0, 0),
     "int16 with a 0-d int64": lambda m: m.where(m.tensor([True, False]), m.tensor([1, 2], dtype=m.int16), m.tensor(7)),
 }

@@ -122,6 +122,8 @@ CASES = {
     "argmax dim out of range": lambda m: m.ones(2, 3).argmax(-3),
     "max with a tuple dim": lambda m: m.max(m.ones(2, 3), (0, 1)),
     "max with a float dim": lambda m: m.max(m.ones(2, 3), 0.5),
+    "min with a tuple dim": lambda m: m.min(m.ones(2, 3), (0, 1)),
+    "argmin with a tuple dim": lambda m: m.argmin(m.ones(2), (0,)),
     "argmax with a tuple dim": lambda m: m.argmax(m.ones(2, 2), (0,)),
     "max of 0-d over dim": lambda m: tuple(m.tensor(3.0).max(-1, keepdim=True)),
     "argmax of 0-d": lambda m: m.tensor(3.0).argmax(0),
