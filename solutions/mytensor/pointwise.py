@@ -1,4 +1,4 @@
-"""Elementwise math beyond arithmetic: abs, sqrt, log, sigmoid, tanh, clamp, where, maximum.
+"""Elementwise math beyond arithmetic: abs, sqrt, log, sigmoid, tanh, clamp, where, maximum, minimum.
 
 Each op computes with one numpy kernel and records its local derivative right
 below it, as the arithmetic of ``ops.py`` does. Promotion and broadcasting go
