@@ -22,13 +22,13 @@ from . import (
     autograd,
     broadcasting,
     creation,
-    functional,
     indexing,
     inplace,
     interop,
     joining,
     linalg,
     ops,
+    pointwise,
     reductions,
     views,
 )
@@ -337,8 +337,26 @@ class Tensor:
     detach_ = autograd.detach_
     retain_grad = autograd.retain_grad
 
-    # --- x.9 training ------------------------------------------------------
-    relu = functional.relu
+    # --- the first-hour torch surface (pointwise.py, reductions, shapes) -------
+    abs = pointwise.abs
+    sqrt = pointwise.sqrt
+    log = pointwise.log
+    sigmoid = pointwise.sigmoid
+    tanh = pointwise.tanh
+    clamp = pointwise.clamp
+    where = pointwise.where_method
+    maximum = pointwise.maximum
+    minimum = pointwise.minimum
+    max = reductions.max
+    min = reductions.min
+    argmax = reductions.argmax
+    argmin = reductions.argmin
+    all = reductions.all
+    any = reductions.any
+    squeeze = views.squeeze
+    unsqueeze = views.unsqueeze
+    flatten = views.flatten
+    trace = linalg.trace
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):

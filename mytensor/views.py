@@ -1,4 +1,4 @@
-"""Views and copies that change the layout: view, reshape, transpose, permute.
+"""Views and copies that change the layout: view, reshape, transpose, permute, squeeze, flatten.
 
 A view is a new Tensor over the same storage with other shape/strides; no
 element moves. Only ``contiguous`` (of a non-contiguous tensor), ``clone`` and
@@ -7,7 +7,7 @@ a ``reshape`` that cannot be a view copy the elements.
 
 import numpy as np
 
-from . import _layout, autograd
+from . import _layout, autograd, reductions
 from . import _tensor as tensor_module
 
 
@@ -245,3 +245,103 @@ def clone(self):
     (1, 3)
     """
     return _copy(self, _layout.dense_strides(self._shape, self._strides), "CloneBackward0")
+
+
+_SQUEEZE_SIGNATURES = ("()", "(int dim)", "(tuple of ints dim)")
+
+
+def _squeezed_dims(self, dim):
+    """The dims ``squeeze`` drops: size-1 dims among all, one, or a tuple of dims."""
+    if dim is None:
+        return [d for d, size in enumerate(self._shape) if size == 1], "SqueezeBackward0"
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        asked, name = (_layout.normalize_dim(dim, self.ndim),), "SqueezeBackward1"
+    elif isinstance(dim, (tuple, list)):
+        asked, name = (reductions._reduced_axes(dim, self.ndim) if dim else ()), "SqueezeBackward2"
+    else:
+        got = type(dim).__name__
+        lines = "".join(f" * {s}\n      didn't match because some of the arguments have invalid types: (!{got}!)\n"
+                        for s in _SQUEEZE_SIGNATURES)
+        raise TypeError(f"squeeze() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        + lines)
+    return [d for d in asked if self._shape and self._shape[d] == 1], name
+
+
+def squeeze(self, dim=None):
+    """Return a view of ``self`` without dimensions of size 1 (all, ``dim``, or a tuple of dims).
+
+    A dim given whose size is not 1 stays, as in torch.
+
+    Raises
+    ------
+    IndexError
+        For a dim out of range.
+    RuntimeError
+        For a dim given twice in a tuple.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(2, 1, 3, 1)
+    >>> x.squeeze().shape, x.squeeze(1).shape, x.squeeze((0, 3)).shape
+    (mytensor.Size([2, 3]), mytensor.Size([2, 3, 1]), mytensor.Size([2, 1, 3]))
+    >>> x.squeeze().stride()
+    (3, 1)
+    """
+    dropped, name = _squeezed_dims(self, dim)
+    kept = [d for d in range(self.ndim) if d not in dropped]
+    shape = tuple(self._shape[d] for d in kept)
+    strides = tuple(self._strides[d] for d in kept)
+    return _record_reshape(self._view(shape, strides, self._offset), self, name, view_of=self)
+
+
+def unsqueeze(self, dim):
+    """Return a view of ``self`` with a new dimension of size 1 at position ``dim``.
+
+    ``dim`` may be from ``-self.dim() - 1`` to ``self.dim()``. The new
+    dimension's stride is the one that steps over the dimension after it.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(2, 3)
+    >>> x.unsqueeze(0).shape, x.unsqueeze(-1).shape, x.unsqueeze(0).stride()
+    (mytensor.Size([1, 2, 3]), mytensor.Size([2, 3, 1]), (6, 3, 1))
+    """
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"unsqueeze(): argument 'dim' (position 2) must be int, not {type(dim).__name__}")
+    axis = _layout.normalize_dim(dim, self.ndim + 1)
+    stride = self._strides[axis] * self._shape[axis] if axis < self.ndim else 1
+    shape = self._shape[:axis] + (1,) + self._shape[axis:]
+    strides = self._strides[:axis] + (stride,) + self._strides[axis:]
+    return _record_reshape(self._view(shape, strides, self._offset), self, "UnsqueezeBackward0", view_of=self)
+
+
+def flatten(self, start_dim=0, end_dim=-1):
+    """Join dimensions ``start_dim`` to ``end_dim`` into one, as ``reshape`` would.
+
+    A view when strides allow, else a copy. A 0-d tensor becomes 1-d; a range
+    of one dimension returns ``self`` itself, as in torch.
+
+    Raises
+    ------
+    RuntimeError
+        When ``start_dim`` comes after ``end_dim``, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.zeros(2, 3, 4)
+    >>> x.flatten().shape, x.flatten(1).shape, mytensor.flatten(x, 0, 1).shape
+    (mytensor.Size([24]), mytensor.Size([2, 12]), mytensor.Size([6, 4]))
+    """
+    start = _layout.normalize_dim(start_dim, self.ndim)
+    end = _layout.normalize_dim(end_dim, self.ndim)
+    if not self._shape:
+        return reshape(self, 1)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return self
+    joined = _layout.numel(self._shape[start:end + 1])
+    return reshape(self, self._shape[:start] + (joined,) + self._shape[end + 1:])

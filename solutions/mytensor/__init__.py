@@ -21,22 +21,31 @@ from .autograd import is_grad_enabled, no_grad
 from .broadcasting import broadcast_shapes
 from .creation import (
     arange,
+    eye,
     full,
+    full_like,
     manual_seed,
+    normal,
     ones,
     ones_like,
+    rand,
+    rand_like,
+    randint,
     randn,
+    randn_like,
     tensor,
     zeros,
     zeros_like,
 )
 from .interop import from_numpy
-from .joining import cat
-from .linalg import dot, matmul, mm, mv
+from .joining import cat, stack
+from .linalg import dot, matmul, mm, mv, trace
 from .ops import add, div, eq, exp, ge, gt, le, lt, mul, ne, neg, pow, sub
 from .reductions import mean, sum
 from .spacing import linspace
-from .views import clone, permute, reshape, transpose
+from .pointwise import abs, clamp, log, maximum, minimum, sigmoid, sqrt, tanh, where
+from .reductions import all, any, argmax, argmin, max, min, return_types
+from .views import clone, flatten, permute, reshape, squeeze, transpose, unsqueeze
 
 # --- x.9 training: relu, the losses (mytensor.nn.functional) and SGD (mytensor.optim) ---
 from . import functional, nn, optim  # noqa: E402  (after _tensor, which they use)

@@ -29,6 +29,7 @@ from . import (
     joining,
     linalg,
     ops,
+    pointwise,
     reductions,
     views,
 )
@@ -345,6 +346,27 @@ class Tensor:
 
     # --- x.9 training ------------------------------------------------------
     relu = functional.relu
+
+    # --- the first-hour torch surface (pointwise.py, reductions, shapes) -------
+    abs = pointwise.abs
+    sqrt = pointwise.sqrt
+    log = pointwise.log
+    sigmoid = pointwise.sigmoid
+    tanh = pointwise.tanh
+    clamp = pointwise.clamp
+    where = pointwise.where_method
+    maximum = pointwise.maximum
+    minimum = pointwise.minimum
+    max = reductions.max
+    min = reductions.min
+    argmax = reductions.argmax
+    argmin = reductions.argmin
+    all = reductions.all
+    any = reductions.any
+    squeeze = views.squeeze
+    unsqueeze = views.unsqueeze
+    flatten = views.flatten
+    trace = linalg.trace
 
     # --- printing ---------------------------------------------------------
     def __repr__(self):

@@ -1,4 +1,4 @@
-"""Creating tensors: from Python data, from ranges, filled, and random.
+"""Creating tensors: from Python data, from ranges, filled, the identity, and random.
 
 Every function here returns a new tensor that owns its storage.
 """
@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from . import _dtypes, _layout
+from . import _dtypes, _layout, autograd, broadcasting, linalg, pointwise
 from . import _tensor as tensor_module
 
 # torch's promotion among the dtypes found in nested data: each dtype here can
@@ -359,8 +359,13 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     return _filled(_size_arg((tuple(size),), None), fill_value, dtype, requires_grad)
 
 
-def _like(t, value, dtype, requires_grad):
-    """A new tensor shaped like ``t``, laid out in ``t``'s dimension order."""
+def _like(t, value, dtype, requires_grad, name):
+    """A new tensor shaped like ``t``, laid out in ``t``'s dimension order.
+
+    ``value`` is one fill value, or a flat array of ``t.numel()`` values in
+    memory order.
+    """
+    pointwise.require_tensor(name, t)
     dtype = dtype or t.dtype
     strides = _layout.dense_strides(t._shape, t._strides)
     storage = np.full(_layout.numel(t._shape), value, dtype=dtype.numpy_type)
@@ -383,7 +388,7 @@ def zeros_like(input, dtype=None, requires_grad=False):
     >>> mytensor.zeros_like(x.t()).stride()
     (1, 3)
     """
-    return _like(input, 0, dtype, requires_grad)
+    return _like(input, 0, dtype, requires_grad, "zeros_like")
 
 
 def ones_like(input, dtype=None, requires_grad=False):
@@ -395,7 +400,7 @@ def ones_like(input, dtype=None, requires_grad=False):
     >>> mytensor.ones_like(mytensor.zeros(2), dtype=mytensor.int64).tolist()
     [1, 1]
     """
-    return _like(input, 1, dtype, requires_grad)
+    return _like(input, 1, dtype, requires_grad, "ones_like")
 
 
 def manual_seed(seed):
@@ -444,8 +449,248 @@ def randn(*size, dtype=None, requires_grad=False):
     (mytensor.Size([3, 4]), mytensor.float32)
     """
     shape = _size_arg(size, "randn")
+    dtype = _random_float(dtype, "normal_kernel_cpu", shape)
+    return _finish(_generator.standard_normal(shape).astype(dtype.numpy_type), requires_grad)
+
+
+def _random_float(dtype, kernel, shape=(1,)):
+    """The dtype of a random float tensor (float32 by default); torch's error for any other.
+
+    torch's normal kernel never runs for an empty ``shape``, so it raises nothing then.
+    """
     dtype = dtype or _dtypes.DEFAULT_FLOAT
-    if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{dtype.torch_name}'")
-    values = _generator.standard_normal(shape).astype(dtype.numpy_type)
-    return _finish(values, requires_grad)
+    if not dtype.is_floating_point and (kernel != "normal_kernel_cpu" or _layout.numel(shape)):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.torch_name}'")
+    return dtype
+
+
+def rand(*size, dtype=None, requires_grad=False):
+    """Return samples uniform in ``[0, 1)`` of the given shape.
+
+    Values come from the generator ``manual_seed`` seeds: torch's shape and
+    dtype, not torch's numbers.
+
+    Raises
+    ------
+    NotImplementedError
+        For an integer or bool dtype, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.rand(2, 3, dtype=mytensor.float64)
+    >>> x.shape, x.dtype, x.min() >= 0, x.max() < 1
+    (mytensor.Size([2, 3]), mytensor.float64, tensor(True), tensor(True))
+    """
+    shape = _size_arg(size, "rand")
+    dtype = _random_float(dtype, "check_uniform_bounds")
+    return _finish(_generator.random(shape).astype(dtype.numpy_type), requires_grad)
+
+
+_RANDINT_SIGNATURES = "".join(
+    f" * ({form}, *,{generator} Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+    "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+    for form in ("int high, tuple of ints size", "int low, int high, tuple of ints size")
+    for generator in (" torch.Generator generator,", "")
+)
+
+
+def _randint_args(low, high, size):
+    """``(low, high, size)`` from torch's two forms, ``randint(high, size)`` and ``randint(low, high, size)``."""
+    given = [value for value in (low, high, size) if value is not None]
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
+    if high is None:  # one bound only, first or by keyword: the upper one
+        low, high = 0, low
+    low = 0 if low is None else low
+    if size is None and len(given) == 2 and isinstance(high, int) or isinstance(size, int):
+        wrong = high if size is None else size
+        raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not {type(wrong).__name__}")
+    if size is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)):
+        got = ", ".join(type(value).__name__ for value in given)
+        raise TypeError("randint() received an invalid combination of arguments - "
+                        f"got ({got}), but expected one of:\n" + _RANDINT_SIGNATURES.replace("torch.", "mytensor."))
+    return low, high, size
+
+
+def _check_int_range(low, high, dtype):
+    """torch's errors when ``[low, high)`` is empty or does not fit ``dtype``."""
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dtype.is_floating_point:
+        return
+    info = (0, 1) if dtype is _dtypes.bool_ else np.iinfo(dtype.numpy_type)
+    low_end, high_end = info if dtype is _dtypes.bool_ else (info.min, info.max)
+    if not low_end <= low <= high_end:
+        raise RuntimeError(f"from is out of bounds for {linalg._CPP_NAMES[dtype]}")
+    if not low_end <= high - 1 <= high_end:
+        raise RuntimeError(f"to - 1 is out of bounds for {linalg._CPP_NAMES[dtype]}")
+
+
+def randint(low=None, high=None, size=None, *, dtype=None, requires_grad=False):
+    """Return integers drawn uniformly from ``[low, high)``: ``randint(high, size)`` or ``randint(low, high, size)``.
+
+    Parameters
+    ----------
+    low : int, optional
+        0 by default.
+    high : int
+        One past the largest value.
+    size : tuple or list of int
+    dtype : mytensor.dtype, optional
+        int64 by default; a float dtype holds integer values.
+    requires_grad : bool, optional
+
+    Raises
+    ------
+    RuntimeError
+        When ``low >= high`` or the range does not fit ``dtype``, in torch's words.
+    TypeError
+        For a size that is not a tuple, or bounds that are not ints.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.randint(3, 7, (2, 2))
+    >>> x.dtype, x.min() >= 3, x.max() < 7
+    (mytensor.int64, tensor(True), tensor(True))
+    >>> mytensor.randint(5, (3,), dtype=mytensor.float32).dtype
+    mytensor.float32
+    """
+    low, high, size = _randint_args(low, high, size)
+    shape = _size_arg((tuple(size),), None)
+    dtype = dtype or _dtypes.int64
+    _check_int_range(low, high, dtype)
+    return _finish(_generator.integers(low, high, shape).astype(dtype.numpy_type), requires_grad)
+
+
+_NORMAL_SIGNATURES = (
+    " * (Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (Tensor mean, float std = 1, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, float std, tuple of ints size, *, torch.Generator generator = None, Tensor out = None, "
+    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)\n"
+).replace("torch.", "mytensor.")
+
+
+def _normal_dtype(mean, std, size, dtype):
+    """The dtype of ``normal``'s result: a tensor mean's, else a tensor std's, else ``dtype``."""
+    tensors = [value for value in (mean, std) if isinstance(value, tensor_module.Tensor)]
+    if not tensors and size is not None:
+        return _random_float(dtype, "normal_kernel_cpu", _size_arg((tuple(size),), None))
+    if tensors and size is None and dtype is None:
+        shape = broadcasting.broadcast_pair(*(getattr(v, "_shape", ()) for v in (mean, std)))
+        return _random_float(tensors[0].dtype, "normal_kernel_cpu", shape)
+    given = [mean, std] if size is None else [mean, std, size]
+    got = ", ".join("Tensor" if isinstance(v, tensor_module.Tensor) else type(v).__name__ for v in given)
+    raise TypeError(f"normal() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    + _NORMAL_SIGNATURES)
+
+
+def _check_std(std):
+    if isinstance(std, tensor_module.Tensor) and (std._array() < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    if not isinstance(std, tensor_module.Tensor) and std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+
+
+def normal(mean, std, size=None, *, dtype=None, requires_grad=False):
+    """Return normal samples with the given ``mean`` and ``std``.
+
+    Either both are numbers and ``size`` gives the shape, or one or both are
+    tensors (broadcast together) and give the shape. As in torch, no gradient
+    flows back to a tensor ``mean`` or ``std``: theirs is zero.
+
+    Raises
+    ------
+    RuntimeError
+        For a negative std, or shapes that do not broadcast, in torch's words.
+    TypeError
+        For two numbers without a size, or a size beside a tensor.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.normal(2.0, 0.5, (2, 3)).shape
+    mytensor.Size([2, 3])
+    >>> mytensor.normal(mytensor.zeros(4, dtype=mytensor.float64), 1.0).dtype
+    mytensor.float64
+    """
+    dtype = _normal_dtype(mean, std, size, dtype)
+    _check_std(std)
+    if size is not None:
+        values = _generator.normal(mean, std, _size_arg((tuple(size),), None))
+        return _finish(values.astype(dtype.numpy_type), requires_grad)
+    shape = broadcasting.broadcast_pair(getattr(mean, "_shape", ()), getattr(std, "_shape", ()))
+    arrays = [v._array() if isinstance(v, tensor_module.Tensor) else v for v in (mean, std)]
+    out = tensor_module.Tensor._wrap(_generator.normal(*arrays, shape).astype(dtype.numpy_type))
+    inputs = tuple(v for v in (mean, std) if isinstance(v, tensor_module.Tensor))
+    name = "NormalBackward3" if len(inputs) == 2 else ("NormalBackward1" if inputs[0] is mean else "NormalBackward2")
+    return autograd.record(out, name, inputs, lambda g: tuple(np.zeros_like(g) for _ in inputs), saves=False)
+
+
+def eye(n, m=None, *, dtype=None, requires_grad=False):
+    """Return an ``n`` by ``m`` matrix (``m = n`` by default) with ones on the diagonal.
+
+    Raises
+    ------
+    RuntimeError
+        For a negative size, in torch's words.
+    TypeError
+        For a size that is not an int.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.eye(2, 3, dtype=mytensor.int64)
+    tensor([[1, 0, 0],
+            [0, 1, 0]])
+    """
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    m = n if m is None else m
+    for name, size in (("n", n), ("m", m)):
+        if size < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {size}")
+    return _finish(np.eye(n, m, dtype=(dtype or _dtypes.DEFAULT_FLOAT).numpy_type), requires_grad)
+
+
+def rand_like(input, dtype=None, requires_grad=False):
+    """Return uniform samples in ``[0, 1)`` shaped and laid out like ``input``.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.rand_like(mytensor.zeros(2, 3).t()).stride()
+    (1, 3)
+    """
+    pointwise.require_tensor("rand_like", input)
+    found = _random_float(dtype or input.dtype, "check_uniform_bounds")
+    return _like(input, _generator.random(input.numel()), found, requires_grad, "rand_like")
+
+
+def randn_like(input, dtype=None, requires_grad=False):
+    """Return standard normal samples shaped and laid out like ``input``.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.randn_like(mytensor.zeros(2, dtype=mytensor.float64)).dtype
+    mytensor.float64
+    """
+    pointwise.require_tensor("randn_like", input)
+    found = _random_float(dtype or input.dtype, "normal_kernel_cpu", input._shape)
+    return _like(input, _generator.standard_normal(input.numel()), found, requires_grad, "randn_like")
+
+
+def full_like(input, fill_value, dtype=None, requires_grad=False):
+    """Return ``fill_value`` everywhere, shaped and laid out like ``input`` (of its dtype unless given).
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> mytensor.full_like(mytensor.arange(3), 2.5)
+    tensor([2, 2, 2])
+    """
+    return _like(input, fill_value, dtype, requires_grad, "full_like")

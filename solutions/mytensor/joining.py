@@ -1,20 +1,22 @@
-"""Joining tensors: ``cat`` along an existing dimension."""
+"""Joining tensors: ``cat`` along an existing dimension, ``stack`` along a new one."""
 
 import numpy as np
 
 from . import _layout, _tensor, autograd, promotion
 
 
-def _check_inputs(tensors):
-    """torch's type checks on the argument of ``cat``; returns the tensors as a tuple."""
+def _check_inputs(tensors, name="cat"):
+    """torch's type checks on the argument of ``cat`` or ``stack``; returns the tensors as a tuple."""
     if isinstance(tensors, _tensor.Tensor):
-        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = tuple(tensors)
     for i, t in enumerate(tensors):
         if not isinstance(t, _tensor.Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
-    if not tensors:
+    if not tensors and name == "cat":
         raise ValueError("mytensor.cat(): expected a non-empty list of Tensors")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
     return tensors
 
 
@@ -118,3 +120,48 @@ def _cat_grads(g, tensors, dim):
         grads.append(g[(slice(None),) * dim + (slice(start, stop),)])
         start = stop
     return tuple(grads)
+
+
+def stack(tensors, dim=0):
+    """Join tensors of one shape along a new dimension ``dim``.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor
+        All of the same shape; the result has their promoted dtype.
+    dim : int
+        Where the new dimension goes, from ``-ndim - 1`` to ``ndim``.
+
+    Returns
+    -------
+    Tensor
+        A new contiguous tensor.
+
+    Raises
+    ------
+    TypeError, RuntimeError, IndexError
+        For a non-sequence or a non-tensor element, an empty list, shapes
+        that differ, or a dim out of range, in torch's words.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> a, b = mytensor.tensor([1, 2]), mytensor.tensor([3, 4])
+    >>> mytensor.stack([a, b]), mytensor.stack((a, b), dim=1)
+    (tensor([[1, 2],
+            [3, 4]]), tensor([[1, 3],
+            [2, 4]]))
+    """
+    tensors = _check_inputs(tensors, "stack")
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"stack(): argument 'dim' must be int, not {type(dim).__name__}")
+    first = tensors[0]._shape
+    for i, t in enumerate(tensors):
+        if t._shape != first:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 "
+                               f"and {list(t._shape)} at entry {i}")
+    axis = _layout.normalize_dim(dim, len(first) + 1)
+    common = promotion.result_type(*tensors).numpy_type
+    values = np.stack([t._array() for t in tensors], axis=axis, dtype=common, casting="unsafe")
+    out = _tensor.Tensor._wrap(values)
+    return autograd.record(out, "StackBackward0", tensors, lambda g: tuple(np.moveaxis(g, axis, 0)), saves=False)

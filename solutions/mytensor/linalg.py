@@ -6,7 +6,7 @@ same dtype, and the errors say so in torch's words.
 
 import numpy as np
 
-from . import _dtypes, _tensor, autograd, broadcasting
+from . import _dtypes, _tensor, autograd, broadcasting, pointwise
 
 # The C++ type names torch's mm error uses.
 _CPP_NAMES = {
@@ -269,3 +269,35 @@ def _matmul_grads(g, x, y):
     gx = g @ np.swapaxes(y2, -1, -2)
     gy = np.swapaxes(x2, -1, -2) @ g
     return (gx[..., 0, :] if x.ndim == 1 else gx), (gy[..., 0] if y.ndim == 1 else gy)
+
+
+def trace(input):
+    """Sum the diagonal of a matrix; integer tensors give ``int64``, like ``sum``.
+
+    Raises
+    ------
+    RuntimeError
+        For a tensor that is not 2-D, in torch's words.
+    NotImplementedError
+        For a bool matrix.
+
+    Examples
+    --------
+    >>> import mytensor
+    >>> x = mytensor.arange(6).reshape(2, 3)
+    >>> x.trace(), mytensor.trace(x.float())
+    (tensor(4), tensor(4.))
+    """
+    pointwise.require_tensor("trace", input)
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    _not_for_bool("trace", input)
+    x = input._array()
+    wide = x.dtype if input.dtype.is_floating_point else np.int64
+    out = _tensor.Tensor._wrap(np.trace(x, dtype=wide))
+    return autograd.record(out, "TraceBackward0", (input,), lambda g: (_trace_grads(g, x.shape),), saves=False)
+
+
+def _trace_grads(g, shape):
+    """Gradient of a trace: ``g`` on the diagonal, zero elsewhere."""
+    return np.eye(*shape, dtype=g.dtype) * g

@@ -341,6 +341,12 @@ def neg(a):
     return autograd.record(out, "NegBackward0", (a,), lambda g: (-g,), saves=False)
 
 
+def floating_values(a):
+    """The elements of ``a`` in its float dtype; integers and bools become ``float32``, as in torch."""
+    dtype = a.dtype if a.dtype.is_floating_point else _dtypes.DEFAULT_FLOAT
+    return a._array().astype(dtype.numpy_type, copy=False)
+
+
 def exp(a):
     """Exponential elementwise; integer and bool tensors give ``float32``.
 
@@ -350,9 +356,8 @@ def exp(a):
     >>> mytensor.tensor([0, 1]).exp()
     tensor([1.0000, 2.7183])
     """
-    dtype = a.dtype if a.dtype.is_floating_point else _dtypes.DEFAULT_FLOAT
     with np.errstate(over="ignore"):
-        result = np.exp(a._array().astype(dtype.numpy_type, copy=False))
+        result = np.exp(floating_values(a))
     out = _tensor.Tensor._wrap(result)
     return autograd.record(out, "ExpBackward0", (a,), lambda g: (_exp_grads(g, result),), saved=(out,))
 
