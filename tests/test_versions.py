@@ -78,6 +78,29 @@ def test_writes_that_torch_allows_keep_the_gradient(statements):
     same(run("x = m.arange(3.0, requires_grad=True)\n" + statements + "\nresult = x.grad"))
 
 
+# The first-hour surface and x.9: each op saves what torch saves (its input, its result or
+# neither), so a later write into the input, the other operand or the result is refused or
+# allowed exactly as in torch.
+SURFACE_OPS = {
+    "sqrt": "a.sqrt()", "log": "a.log()", "abs": "a.abs()", "sigmoid": "a.sigmoid()", "tanh": "a.tanh()",
+    "relu": "m.relu(a)", "clamp": "a.clamp(0.6, 1.8)", "clamp-tensor": "a.clamp(b)",
+    "where": "m.where(a > 1, a, b)", "maximum": "m.maximum(a, b)", "max": "a.max()", "max-dim": "a.max(0)[0]",
+    "stack": "m.stack([a, b])", "squeeze": "a.unsqueeze(0).squeeze(0) * 1", "trace": "m.stack([a, b, a]).trace()",
+    "mse": "m.nn.functional.mse_loss(a, b)",
+    "bce": "m.nn.functional.binary_cross_entropy_with_logits(a, b / 4)",
+    "index": "a[[0, 2]]", "mask": "a[a > 1]",
+}
+SURFACE_GRAPH = ("x = m.tensor([0.5, 1.5, 2.0], requires_grad=True); a = x * 1\n"
+                 "w = m.tensor([1.0, 1.0, 3.0], requires_grad=True); b = w * 1\n")
+
+
+@pytest.mark.parametrize("written", ["a", "b", "out"])
+@pytest.mark.parametrize("op", SURFACE_OPS)
+def test_surface_ops_save_what_torch_saves(op, written):
+    statements = f"out = {SURFACE_OPS[op]}\nwith m.no_grad(): {written}.add_(1)\nout.sum().backward()"
+    same(run(SURFACE_GRAPH + statements + "\nresult = (x.grad, w.grad)"))
+
+
 @pytest.mark.parametrize("statements", VERSIONS)
 def test_version_numbers_match_torch(statements):
     same(run(statements))
