@@ -22,6 +22,7 @@ from . import (
     autograd,
     broadcasting,
     creation,
+    functional,
     indexing,
     inplace,
     interop,
@@ -85,7 +86,9 @@ class Tensor:
 
     def _view(self, shape, strides, offset):
         """A tensor over the same storage with another layout."""
-        return Tensor(self._storage, shape, strides, offset)
+        out = Tensor(self._storage, shape, strides, offset)
+        out._is_view = True
+        return out
 
     # --- layout -----------------------------------------------------------
     @property
@@ -310,7 +313,6 @@ class Tensor:
     div_ = inplace.div_
     zero_ = inplace.zero_
     fill_ = inplace.fill_
-    copy_ = inplace.copy_
 
     # --- conversion -------------------------------------------------------
     numpy = interop.numpy
@@ -336,6 +338,14 @@ class Tensor:
     detach = autograd.detach
     detach_ = autograd.detach_
     retain_grad = autograd.retain_grad
+
+    # --- the autograd version counter (issue 11) ----------------------------
+    _is_view = False  # set on the tensors ``_view`` makes
+    _version = property(autograd.version)
+    copy_ = inplace.copy_with_history
+
+    # --- x.9 training ------------------------------------------------------
+    relu = functional.relu
 
     # --- the first-hour torch surface (pointwise.py, reductions, shapes) -------
     abs = pointwise.abs

@@ -86,7 +86,8 @@ def relu(input):
         raise RuntimeError("Boolean inputs not supported for relu")
     result = _relu(input._array())
     out = _tensor.Tensor._wrap(np.asarray(result, dtype=input.dtype.numpy_type))
-    return autograd.record(out, "ReluBackward0", (input,), lambda g: (_relu_grads(g, result),))
+    # torch saves the result only: writing the input afterwards is allowed, writing the result is not
+    return autograd.record(out, "ReluBackward0", (input,), lambda g: (_relu_grads(g, result),), saved=(out,))
 
 
 def _relu(x):

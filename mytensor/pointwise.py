@@ -18,15 +18,20 @@ def require_tensor(name, value, argument="input", position=1):
         )
 
 
-def _float_op(name, a, kernel, grads):
-    """Apply ``kernel`` to ``a`` as floats; ``grads(g, x, result)`` is the local derivative."""
+def _float_op(name, a, kernel, grads, reads_result=False):
+    """Apply ``kernel`` to ``a`` as floats; ``grads(g, x, result)`` is the local derivative.
+
+    ``reads_result``: the derivative is written with the result alone, and torch saves
+    only the result (so writing the input in place later is allowed, writing the result is not).
+    """
     require_tensor(name, a)
     x = ops.floating_values(a)
     with np.errstate(all="ignore"):  # torch gives nan and inf quietly
         result = kernel(x)
     out = _tensor.Tensor._wrap(result)
     grad_fn = name.capitalize() + "Backward0"
-    return autograd.record(out, grad_fn, (a,), lambda g: (grads(g, x, result),))
+    saved = (out,) if reads_result else (a,)
+    return autograd.record(out, grad_fn, (a,), lambda g: (grads(g, x, result),), saved=saved)
 
 
 def abs(a):
@@ -54,7 +59,7 @@ def sqrt(a):
     >>> mytensor.sqrt(mytensor.tensor([4, 2]))
     tensor([2.0000, 1.4142])
     """
-    return _float_op("sqrt", a, np.sqrt, lambda g, x, r: g / (2 * r))
+    return _float_op("sqrt", a, np.sqrt, lambda g, x, r: g / (2 * r), reads_result=True)
 
 
 def log(a):
@@ -83,7 +88,7 @@ def sigmoid(a):
     >>> mytensor.sigmoid(mytensor.tensor([0.0, 100.0, -100.0]))
     tensor([0.5000, 1.0000, 0.0000])
     """
-    return _float_op("sigmoid", a, _sigmoid, lambda g, x, r: g * r * (1 - r))
+    return _float_op("sigmoid", a, _sigmoid, lambda g, x, r: g * r * (1 - r), reads_result=True)
 
 
 def tanh(a):
@@ -95,7 +100,7 @@ def tanh(a):
     >>> mytensor.tensor([0, 1]).tanh()
     tensor([0.0000, 0.7616])
     """
-    return _float_op("tanh", a, np.tanh, lambda g, x, r: g * (1 - r * r))
+    return _float_op("tanh", a, np.tanh, lambda g, x, r: g * (1 - r * r), reads_result=True)
 
 
 _CLAMP_SIGNATURES = (
@@ -263,7 +268,8 @@ def where(condition, input=None, other=None):
     shape = broadcasting.broadcast_pair(pair, _shape_of(other))
     mask = np.broadcast_to(condition._array(), shape)
     out, _, _ = ops._forward(input, other, lambda x, y: np.where(mask, x, y))
-    return autograd.record(out, "WhereBackward0", (input, other), lambda g: _where_grads(g, mask))
+    # torch saves only the condition, so writing input or other afterwards is allowed
+    return autograd.record(out, "WhereBackward0", (input, other), lambda g: _where_grads(g, mask), saved=())
 
 
 def _true_indices(condition):

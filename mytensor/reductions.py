@@ -226,7 +226,10 @@ def _extreme(name, t, dim, keepdim, pick):
     values = np.take_along_axis(x, indices, axis)
     shape = _kept_shape(t._shape, axis, keepdim)
     out = _tensor.Tensor._wrap(values.reshape(shape))
-    autograd.record(out, name.capitalize() + "Backward0", (t,), lambda g: (_scatter_grad(g, indices, x, axis),))
+    # torch keeps the indices, not the input: writing the input afterwards is allowed
+    autograd.record(
+        out, name.capitalize() + "Backward0", (t,), lambda g: (_scatter_grad(g, indices, x, axis),), saved=()
+    )
     return getattr(return_types, name)((out, _tensor.Tensor._wrap(indices.reshape(shape))))
 
 
@@ -242,7 +245,9 @@ def _extreme_all(name, t):
     x = t._array()
     value = x.max() if name == "max" else x.min()
     out = _tensor.Tensor._wrap(value)
-    return autograd.record(out, name.capitalize() + "Backward1", (t,), lambda g: (_shared_grad(g, x, value),))
+    return autograd.record(
+        out, name.capitalize() + "Backward1", (t,), lambda g: (_shared_grad(g, x, value),), saved=(out, t)
+    )
 
 
 def _shared_grad(g, x, value):

@@ -53,7 +53,9 @@ def _generate(course, assignments):
     """Run ``nbgrader generate_assignment`` for each assignment at once; raise on failure."""
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    runs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"],
+    # each run gets its own gradebook: two runs creating the tables of one database race
+    runs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
+                              f"--CourseDirectory.db_url=sqlite:///{Path(course) / name}.db"],
                              cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for name in assignments]
     for run in runs:
