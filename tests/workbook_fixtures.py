@@ -12,7 +12,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parent.parent
-TOPICS = ["creating", "slicing", "operations", "broadcasting", "memory", "conversion", "autograd", "help"]
+TOPICS = ["creating", "slicing", "operations", "broadcasting", "memory", "conversion", "autograd", "help", "training"]
 
 
 def graded(source, grade_id, points=1):
