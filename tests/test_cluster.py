@@ -77,18 +77,24 @@ def _processes():
     return found
 
 
-def _kill_mid_job(workers, killed, stop):
-    """Kill the first worker whose grader has a sandbox running (a job in progress), with that grader."""
+def _kill_mid_job(workers, killed, stop, every=False):
+    """Kill the first worker whose grader has a sandbox running (a job in progress), with that grader.
+
+    With ``every``, then kill all the other workers and their graders too.
+    """
     pids = {worker.pid for worker in workers}
     while not stop.is_set():
         table = _processes()
         for pid, (parent, command) in table.items():
             busy = any(p == pid for p, _ in table.values())
             if parent in pids and "workbook.gradeworker" in command and busy:
-                os.kill(parent, signal.SIGKILL)
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pid, signal.SIGKILL)  # the grader is in a session of its own
-                killed.append(parent)
+                doomed = pids if every else {parent}
+                for grader in [p for p, (up, line) in table.items() if up in doomed and "workbook.gradeworker" in line]:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(grader, signal.SIGKILL)  # the grader is in a session of its own
+                for worker in doomed:
+                    os.kill(worker, signal.SIGKILL)
+                killed.extend(sorted(doomed))
                 return
         time.sleep(0.1)
 
@@ -106,13 +112,87 @@ def test_a_worker_killed_mid_job_has_its_submission_graded_elsewhere(tiny_run, t
             watcher.join(timeout=10)
     assert killed, "no job was seen running"
     assert code == 0
-    assert {s: float(r["total"]) for s, r in rows.items()} == {
-        "ref": tiny.points(), "stub": 0, "partial": tiny.points(1), "ref2": tiny.points()}
+    assert {s: float(r["total"]) for s, r in rows.items()} == _expected_totals()
     retried = [s for s in STUDENTS if "a worker that dies mid-job" in (root / "grading" / "logs" / f"{s}.log").read_text()]
     assert len(retried) == 1
     log = (root / "grading" / "logs" / f"{retried[0]}.log").read_text()
     started = log.split("started on ", 1)[1].split(": a worker")[0].split(", ")
     assert len(started) == 2 and started[0] != started[1] and _graded_on(root, retried[0]) == started[1]
+
+
+def test_a_run_whose_workers_all_die_stops_waiting_and_says_why(tiny_run, tmp_path, monkeypatch):
+    tmp, root = tiny_run
+    monkeypatch.setattr(cluster, "WORKER_WAIT", 4)
+    killed, stop = [], threading.Event()
+    with dask_cluster(tmp_path) as (address, workers):
+        watcher = threading.Thread(target=_kill_mid_job, args=(workers, killed, stop, True), daemon=True)
+        watcher.start()
+        start = time.monotonic()
+        try:
+            code, rows = _grade(tmp, root, "orphaned", "--scheduler", address)
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+        elapsed = time.monotonic() - start
+    assert len(killed) == 2 and code == 1
+    assert elapsed < 90, f"the run waited {elapsed:.0f} s for workers that were gone"
+    reason = f"the Dask scheduler at {address} has had no worker for 4 s: start workers with `dask worker {address}`"
+    unfinished = [s for s, row in rows.items() if reason in row["flags"]]
+    assert unfinished, rows
+    expected = _expected_totals()
+    assert all(float(row["total"]) == expected[student] for student, row in rows.items() if student not in unfinished)
+
+
+def _expected_totals():
+    return {"ref": tiny.points(), "stub": 0, "partial": tiny.points(1), "ref2": tiny.points()}
+
+
+def test_waiting_for_a_job_sleeps_until_it_ends(tmp_path):
+    with dask_cluster(tmp_path, workers=1) as (address, _):
+        remote = cluster.connect(address, timeout=120)
+        try:
+            future = remote.client.submit(time.sleep, 3, pure=False)
+            start = time.monotonic()
+            remote.settle(future, 1)
+            assert not future.done() and time.monotonic() - start >= 0.9
+            remote.settle(future, 60)
+            assert future.done() and time.monotonic() - start >= 2.9
+        finally:
+            remote.close()
+
+
+class _Client:
+    """Stands in for a dask Client: its status and its workers."""
+
+    def __init__(self, status="running", workers=None):
+        self.status, self.workers = status, workers or {}
+
+    def subscribe_topic(self, topic, handler):
+        pass
+
+    def nthreads(self):
+        return self.workers
+
+
+def test_a_cluster_without_workers_or_scheduler_is_given_up_with_the_fix(monkeypatch):
+    address = "tcp://10.0.0.5:8786"
+    assert cluster.Cluster(_Client(workers={"tcp://w": 1}), address).check() is None
+    monkeypatch.setattr(cluster, "WORKER_WAIT", 0)
+    empty = cluster.Cluster(_Client(), address)
+    assert empty.check().startswith(f"the Dask scheduler at {address} has had no worker for 0 s: "
+                                    f"start workers with `dask worker {address}`")
+    empty.client.workers = {"tcp://w": 1}
+    assert empty.check() == empty.lost, "a lost cluster stays lost for the run"
+    gone = cluster.Cluster(_Client(status="closed", workers={"tcp://w": 1}), address)
+    assert gone.check().startswith(f"the connection to the Dask scheduler at {address} was lost")
+
+
+def test_a_lost_cluster_reports_each_remaining_submission_without_sending_it(tmp_path):
+    fake = _Cluster([GOOD])
+    fake.lost = "the Dask scheduler at tcp://x:1 has had no worker for 300 s"
+    grader = cluster.RemoteGrader(fake)
+    assert grader.grade(_job(tmp_path), 60) is None
+    assert fake.avoided == [] and grader.stopped_reason(60) == "not graded on the cluster: " + fake.lost
 
 
 def _free_port():
@@ -208,8 +288,13 @@ class _Future:
 class _Cluster:
     """Stands in for :class:`workbook.cluster.Cluster`: each attempt starts on the next worker."""
 
+    lost = None
+
     def __init__(self, outcomes):
         self.outcomes, self.starts, self.avoided = list(outcomes), {}, []
+
+    def check(self):
+        return self.lost
 
     def submit(self, files, job, timeout, avoid=()):
         self.avoided.append(list(avoid))
