@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import dask
 import pytest
 
 from tests.grading import tiny
@@ -147,7 +148,7 @@ def _expected_totals():
     return {"ref": tiny.points(), "stub": 0, "partial": tiny.points(1), "ref2": tiny.points()}
 
 
-def test_waiting_for_a_job_sleeps_until_it_ends(tmp_path):
+def test_waiting_sleeps_and_workers_run_with_the_readme_settings(tmp_path):
     with dask_cluster(tmp_path, workers=1) as (address, _):
         remote = cluster.connect(address, timeout=120)
         try:
@@ -157,6 +158,8 @@ def test_waiting_for_a_job_sleeps_until_it_ends(tmp_path):
             assert not future.done() and time.monotonic() - start >= 0.9
             remote.settle(future, 60)
             assert future.done() and time.monotonic() - start >= 2.9
+            settings = remote.client.run(dask.config.get, "distributed")
+            assert [s["worker"]["profile"]["enabled"] for s in settings.values()] == [False], "the README's settings"
         finally:
             remote.close()
 
