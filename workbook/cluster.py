@@ -160,10 +160,10 @@ class Cluster:
         """
         if self.lost is None and self.client.status in ("closing", "closed"):
             self.lost = (f"the connection to the Dask scheduler at {self.address} was lost: check that "
-                         "`dask scheduler` still runs there, then grade the rest again")
+                         "`dask scheduler` still runs there, then grade again")
         elif self.lost is None and self._no_workers_for() >= WORKER_WAIT:
             self.lost = (f"the Dask scheduler at {self.address} has had no worker for {WORKER_WAIT} s: "
-                         + START_WORKERS.format(address=self.address) + ", then grade the rest again")
+                         + START_WORKERS.format(address=self.address) + ", then grade again")
         return self.lost
 
     def _no_workers_for(self):
