@@ -9,6 +9,7 @@ anything is written.
 """
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -24,7 +25,7 @@ import pytest
 from tests.grading import tiny
 from tests.grading.cluster import cluster_env, dask_cluster
 from tests.test_grading import PARTIAL, read_grades
-from workbook import cluster, course, grade
+from workbook import cluster, course, grade, timings
 
 pytestmark = pytest.mark.slow
 REPO = course.REPO
@@ -47,9 +48,11 @@ def _grade(tmp, root, out, *extra):
     return grade.main(argv), read_grades(tmp / out / "grades.csv")
 
 
-def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path):
+def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path, monkeypatch):
     tmp, root = tiny_run
+    monkeypatch.setenv("WORKBOOK_TIMINGS", str(tmp_path / "local.jsonl"))
     code, local = _grade(tmp, root, "local", "--jobs", "1")
+    monkeypatch.setenv("WORKBOOK_TIMINGS", str(tmp_path / "remote.jsonl"))
     with dask_cluster(tmp_path) as (address, _):
         remote_code, remote = _grade(tmp, root, "remote", "--scheduler", address)
     assert code == remote_code == 0
@@ -61,6 +64,17 @@ def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path):
     for student in STUDENTS:
         page = root / "feedback" / student / tiny.ASSIGNMENT / "x1_double.html"
         assert page.is_file() and tiny.HIDDEN_MARKER not in page.read_text()
+    _assert_phases(tmp_path / "local.jsonl", {"prepare", "job", "autograde", "feedback", "merge"})
+    _assert_phases(tmp_path / "remote.jsonl", {"prepare", "pack", "round trip", "transit", "worker: unpack",
+                                               "worker: autograde", "worker: feedback", "worker: total", "merge"})
+
+
+def _assert_phases(log, names):
+    """Each student has one line of timings in ``log`` with at least the phases ``names``."""
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted(line["student"] for line in lines) == sorted(STUDENTS)
+    for line in lines:
+        assert names <= set(line["phases"]) and all(seconds >= 0 for seconds in line["phases"].values())
 
 
 def _graded_on(root, student):
@@ -262,6 +276,14 @@ def test_a_bad_reply_from_a_worker_is_rejected_before_writing(change, words, tmp
     with pytest.raises(cluster.Rejected, match=words):
         cluster.check_reply(reply, "ada", "tiny")
     assert cluster.check_reply(GOOD, "ada", "tiny")[0] == 0
+
+
+@pytest.mark.parametrize("times", [None, [], {"x": "1"}, {"x": -1.0}, {"x": float("nan")}, {"x": True},
+                                   {1: 1.0}, {f"p{n}": 1.0 for n in range(40)}])
+def test_malformed_timings_from_a_worker_are_dropped_and_the_grade_kept(times):
+    assert timings.checked(times) == {}
+    assert timings.checked({"autograde": 2.5, "merge": 0}) == {"autograde": 2.5, "merge": 0.0}
+    assert cluster.check_reply({**GOOD, "times": times}, "ada", "tiny")[0] == 0
 
 
 def test_an_oversized_reply_is_rejected(monkeypatch):

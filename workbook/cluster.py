@@ -15,7 +15,12 @@ A worker that dies mid-job leaves its submission to Dask, which runs it
 again elsewhere; a job that fails or sends an invalid result is sent once
 more, to another worker when there is one. Each start is logged as a Dask
 event, so a submission runs at most twice; then it is reported as not graded
-with the reason.
+with the reason. When the scheduler has had no worker for :data:`WORKER_WAIT`
+seconds, or the connection to it is lost, the run stops waiting and every
+submission not graded by then is reported so, with the address and the fix.
+
+Each job reports the seconds of its phases on the worker, and the instructor
+adds the rest of the round trip ("transit"): see :mod:`workbook.timings`.
 """
 
 import asyncio
