@@ -3,7 +3,8 @@
 Both grade the same batch of reference submissions (8 by default) of the
 full workbook (``--tiny``: the test assignment) on this machine: once with the
 local pool of two graders and once through a Dask scheduler with two
-one-thread workers on 127.0.0.1, started afresh for each run, so both start
+one-thread workers on 127.0.0.1 (with ``workbook/dask-grading.yaml``, as the
+README says), started afresh for each run, so both start
 their graders cold (the start of the Dask processes and the course build are
 not timed). ``--rounds 2`` alternates them twice, so a change in the machine's
 load hits both. Prints seconds per submission for each, the cluster's
@@ -11,7 +12,9 @@ overhead and whether the grades are the same, then where the time of a
 submission goes: the mean and the largest seconds of each phase (see
 :mod:`workbook.timings`; "worker: ..." phases ran on a Dask worker, "transit"
 is the round trip less the worker's own time: queueing, serialisation and the
-network). Phases overlap across the two jobs that run at once, so they add
+network), and the CPU seconds that the instructor's process and the Dask
+processes themselves (not the graders below the workers) spent, per
+submission. Phases overlap across the two jobs that run at once, so they add
 up to more than the wall time.
 
     python benchmarks/bench_cluster.py [--count 8] [--rounds 1] [--tiny]
