@@ -23,7 +23,7 @@ import dask
 import pytest
 
 from tests.grading import tiny
-from tests.grading.cluster import cluster_env, dask_cluster
+from tests.grading.cluster import cluster_env, dask_cluster, wait_for
 from tests.test_grading import PARTIAL, read_grades
 from workbook import cluster, course, grade, timings
 
@@ -96,6 +96,7 @@ def _kill_mid_job(workers, killed, stop, every=False):
     """Kill the first worker whose grader has a sandbox running (a job in progress), with that grader.
 
     With ``every``, then kill all the other workers and their graders too.
+    With ``every=None``, kill only the first worker and note its grader's pid.
     """
     pids = {worker.pid for worker in workers}
     while not stop.is_set():
@@ -104,6 +105,10 @@ def _kill_mid_job(workers, killed, stop, every=False):
             busy = any(p == pid for p, _ in table.values())
             if parent in pids and "workbook.gradeworker" in command and busy:
                 doomed = pids if every else {parent}
+                if every is None:
+                    os.kill(parent, signal.SIGKILL)
+                    killed.extend([parent, pid])
+                    return
                 for grader in [p for p, (up, line) in table.items() if up in doomed and "workbook.gradeworker" in line]:
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(grader, signal.SIGKILL)  # the grader is in a session of its own
@@ -133,6 +138,49 @@ def test_a_worker_killed_mid_job_has_its_submission_graded_elsewhere(tiny_run, t
     log = (root / "grading" / "logs" / f"{retried[0]}.log").read_text()
     started = log.split("started on ", 1)[1].split(": a worker")[0].split(", ")
     assert len(started) == 2 and started[0] != started[1] and _graded_on(root, retried[0]) == started[1]
+
+
+def test_the_grader_of_a_killed_worker_ends_with_it(tiny_run, tmp_path):
+    tmp, root = tiny_run
+    killed, stop = [], threading.Event()
+    with dask_cluster(tmp_path) as (address, workers):
+        watcher = threading.Thread(target=_kill_mid_job, args=(workers, killed, stop, None), daemon=True)
+        watcher.start()
+        try:
+            code, rows = _grade(tmp, root, "orphan", "--scheduler", address)
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+        assert len(killed) == 2, "no job was seen running"
+        wait_for(lambda: not _alive(killed[1]), 10, "the end of the killed worker's grader")
+    assert code == 0 and {s: float(r["total"]) for s, r in rows.items()} == _expected_totals()
+
+
+def test_an_idle_grader_whose_parent_dies_ends_though_its_input_stays_open():
+    read, write = os.pipe()
+    boot = ("import subprocess, sys; grader = subprocess.Popen([sys.executable, '-m', 'workbook.gradeworker', '--serve'], "
+            "stdin=int(sys.argv[1]), stdout=subprocess.DEVNULL); print(grader.pid, flush=True); grader.wait()")
+    parent = subprocess.Popen([sys.executable, "-c", boot, str(read)], cwd=REPO, env=cluster_env(),
+                              pass_fds=[read], stdout=subprocess.PIPE, text=True)
+    try:
+        grader = int(parent.stdout.readline())
+        time.sleep(1)  # the grader is up and waiting for a job on the pipe this test keeps open
+        assert _alive(grader)
+        parent.kill()
+        parent.wait()
+        wait_for(lambda: not _alive(grader), 10, "the end of the orphaned grader")
+    finally:
+        os.close(read)
+        os.close(write)
+        parent.stdout.close()
+
+
+def _alive(pid):
+    """True while ``pid`` runs (a zombie has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def test_a_run_whose_workers_all_die_stops_waiting_and_says_why(tiny_run, tmp_path, monkeypatch):

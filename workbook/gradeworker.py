@@ -21,6 +21,8 @@ import contextlib
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from workbook.timings import phase
@@ -97,10 +99,28 @@ def serve(requests=sys.stdin, replies=sys.stdout):
     return 0
 
 
+def end_with_parent(every=0.5):
+    """End this process as soon as the one that started it is gone.
+
+    A Dask worker killed mid-job cannot stop its grader, which would
+    otherwise finish that job for nobody. Its sandbox goes with it
+    (``--die-with-parent``).
+    """
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
 def main(argv=None):
     """Serve jobs (``--serve``) or grade the one submission named on the command line."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv == ["--serve"]:
+        end_with_parent()
         replies = os.fdopen(os.dup(1), "w")
         os.dup2(2, 1)  # stray prints go to the log, never into the replies
         return serve(sys.stdin, replies)
