@@ -3,20 +3,34 @@
 Both grade the same batch of reference submissions (8 by default) of the
 full workbook (``--tiny``: the test assignment) on this machine: once with the
 local pool of two graders and once through a Dask scheduler with two
-one-thread workers on 127.0.0.1, started afresh for each run, so both start
+one-thread workers on 127.0.0.1 (with ``workbook/dask-grading.yaml``, as the
+README says), started afresh for each run, so both start
 their graders cold (the start of the Dask processes and the course build are
 not timed). ``--rounds 2`` alternates them twice, so a change in the machine's
 load hits both. Prints seconds per submission for each, the cluster's
-overhead and whether the grades are the same.
+overhead and whether the grades are the same, then where the time of a
+submission goes: the mean and the largest seconds of each phase (see
+:mod:`workbook.timings`; "worker: ..." phases ran on a Dask worker, "transit"
+is the round trip less the worker's own time: queueing, serialisation and the
+network), and the CPU seconds that the instructor's process and the Dask
+processes themselves (not the graders below the workers) spent, per
+submission. Phases overlap across the two jobs that run at once, so they add
+up to more than the wall time.
 
     python benchmarks/bench_cluster.py [--count 8] [--rounds 1] [--tiny]
 """
 
 import argparse
+import contextlib
+import json
+import os
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,11 +41,36 @@ from tests.test_grading import read_grades  # noqa: E402
 from workbook import course, grade  # noqa: E402
 
 
-def timed(root, zips, out, assignment, extra):
-    """Seconds to grade ``zips`` with the options ``extra``, and the grades."""
-    start = time.perf_counter()
-    grade.main([str(zips), "--course", str(root), "--out", str(out), "--assignment", assignment, *extra])
-    return time.perf_counter() - start, read_grades(out / "grades.csv")
+def timed(root, zips, out, assignment, extra, phases):
+    """Seconds to grade ``zips`` with the options ``extra``, and the grades; add each submission's phases to ``phases``."""
+    log = out.with_name(out.name + "-timings.jsonl")
+    os.environ["WORKBOOK_TIMINGS"] = str(log)
+    start, cpu = time.perf_counter(), own_cpu()
+    try:
+        grade.main([str(zips), "--course", str(root), "--out", str(out), "--assignment", assignment, *extra])
+    finally:
+        del os.environ["WORKBOOK_TIMINGS"]
+    elapsed, cpu = time.perf_counter() - start, {name: seconds - cpu.get(name, 0) for name, seconds in own_cpu().items()}
+    rows = [json.loads(line)["phases"] for line in log.read_text().splitlines()]
+    phases += [{**row, **{f"CPU of {name} (whole run / count)": seconds / len(rows) for name, seconds in cpu.items()}}
+               for row in rows]
+    return elapsed, read_grades(out / "grades.csv")
+
+
+def own_cpu():
+    """CPU seconds so far of this process (the instructor's) and of each Dask process it started.
+
+    Only the processes themselves: the graders below a Dask worker are not counted.
+    """
+    me = psutil.Process()
+    found = {"the instructor's process": sum(me.cpu_times()[:2])}
+    for child in me.children():
+        with contextlib.suppress(psutil.Error):
+            command = child.cmdline()
+            if len(command) > 2 and command[1].endswith("dask"):
+                name = f"the dask {command[2]} processes"
+                found[name] = found.get(name, 0.0) + sum(child.cpu_times()[:2])
+    return found
 
 
 def ready(address, workers):
@@ -48,19 +87,22 @@ def main():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--tiny", action="store_true", help="grade the tiny test assignment")
     args = parser.parse_args()
-    seconds, grades = {"--jobs 2": [], "cluster": []}, {}
+    seconds, grades, phases = {"--jobs 2": [], "cluster": []}, {}, {"--jobs 2": [], "cluster": []}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         root, assignment = course_and_zips(tmp, args.count, args.tiny)
         for n in range(args.rounds):
-            elapsed, grades["--jobs 2"] = timed(root, tmp / "zips", tmp / f"local{n}", assignment, ["--jobs", "2"])
+            elapsed, grades["--jobs 2"] = timed(root, tmp / "zips", tmp / f"local{n}", assignment, ["--jobs", "2"],
+                                                phases["--jobs 2"])
             seconds["--jobs 2"].append(elapsed)
             (tmp / f"dask{n}").mkdir()
             with dask_cluster(tmp / f"dask{n}", workers=2, threads=1) as (address, _):
                 ready(address, 2)
-                elapsed, grades["cluster"] = timed(root, tmp / "zips", tmp / f"remote{n}", assignment, ["--scheduler", address])
+                elapsed, grades["cluster"] = timed(root, tmp / "zips", tmp / f"remote{n}", assignment,
+                                                   ["--scheduler", address], phases["cluster"])
             seconds["cluster"].append(elapsed)
     report(seconds, grades, args.count, "full workbook" if assignment == course.ASSIGNMENT else "tiny assignment")
+    breakdown(phases)
 
 
 def report(seconds, grades, count, what):
@@ -71,6 +113,23 @@ def report(seconds, grades, count, what):
     overhead = min(seconds["cluster"]) / min(seconds["--jobs 2"]) - 1
     print(f"cluster overhead against --jobs 2 (best runs): {100 * overhead:+.1f}% (target: under 10%)")
     print("same grades on the cluster and with --jobs 2:", grades["cluster"] == grades["--jobs 2"])
+
+
+
+def breakdown(phases):
+    """Print the mean and the largest seconds of each phase, per submission, for both ways of grading."""
+    for label, rows in phases.items():
+        print(f"\nphases of one submission, {label} ({len(rows)} submissions; mean / largest seconds):")
+        names = sorted({name for row in rows for name in row}, key=lambda name: _order(rows, name))
+        for name in names:
+            values = [row.get(name, 0.0) for row in rows]
+            print(f"  {name:<32} {statistics.fmean(values):7.2f} / {max(values):7.2f}")
+
+
+def _order(rows, name):
+    """Instructor-side phases first in the order they happen, then the worker's."""
+    firsts = [list(row).index(name) for row in rows if name in row]
+    return (name.startswith("worker: "), min(firsts))
 
 
 if __name__ == "__main__":

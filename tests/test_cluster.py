@@ -9,6 +9,7 @@ anything is written.
 """
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -18,12 +19,13 @@ import threading
 import time
 from pathlib import Path
 
+import dask
 import pytest
 
 from tests.grading import tiny
-from tests.grading.cluster import cluster_env, dask_cluster
+from tests.grading.cluster import cluster_env, dask_cluster, wait_for
 from tests.test_grading import PARTIAL, read_grades
-from workbook import cluster, course, grade
+from workbook import cluster, course, grade, timings
 
 pytestmark = pytest.mark.slow
 REPO = course.REPO
@@ -46,9 +48,11 @@ def _grade(tmp, root, out, *extra):
     return grade.main(argv), read_grades(tmp / out / "grades.csv")
 
 
-def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path):
+def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path, monkeypatch):
     tmp, root = tiny_run
+    monkeypatch.setenv("WORKBOOK_TIMINGS", str(tmp_path / "local.jsonl"))
     code, local = _grade(tmp, root, "local", "--jobs", "1")
+    monkeypatch.setenv("WORKBOOK_TIMINGS", str(tmp_path / "remote.jsonl"))
     with dask_cluster(tmp_path) as (address, _):
         remote_code, remote = _grade(tmp, root, "remote", "--scheduler", address)
     assert code == remote_code == 0
@@ -60,6 +64,17 @@ def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path):
     for student in STUDENTS:
         page = root / "feedback" / student / tiny.ASSIGNMENT / "x1_double.html"
         assert page.is_file() and tiny.HIDDEN_MARKER not in page.read_text()
+    _assert_phases(tmp_path / "local.jsonl", {"prepare", "job", "autograde", "feedback", "merge"})
+    _assert_phases(tmp_path / "remote.jsonl", {"prepare", "pack", "round trip", "transit", "worker: unpack",
+                                               "worker: autograde", "worker: feedback", "worker: total", "merge"})
+
+
+def _assert_phases(log, names):
+    """Each student has one line of timings in ``log`` with at least the phases ``names``."""
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted(line["student"] for line in lines) == sorted(STUDENTS)
+    for line in lines:
+        assert names <= set(line["phases"]) and all(seconds >= 0 for seconds in line["phases"].values())
 
 
 def _graded_on(root, student):
@@ -77,18 +92,29 @@ def _processes():
     return found
 
 
-def _kill_mid_job(workers, killed, stop):
-    """Kill the first worker whose grader has a sandbox running (a job in progress), with that grader."""
+def _kill_mid_job(workers, killed, stop, every=False):
+    """Kill the first worker whose grader has a sandbox running (a job in progress), with that grader.
+
+    With ``every``, then kill all the other workers and their graders too.
+    With ``every=None``, kill only the first worker and note its grader's pid.
+    """
     pids = {worker.pid for worker in workers}
     while not stop.is_set():
         table = _processes()
         for pid, (parent, command) in table.items():
             busy = any(p == pid for p, _ in table.values())
             if parent in pids and "workbook.gradeworker" in command and busy:
-                os.kill(parent, signal.SIGKILL)
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pid, signal.SIGKILL)  # the grader is in a session of its own
-                killed.append(parent)
+                doomed = pids if every else {parent}
+                if every is None:
+                    os.kill(parent, signal.SIGKILL)
+                    killed.extend([parent, pid])
+                    return
+                for grader in [p for p, (up, line) in table.items() if up in doomed and "workbook.gradeworker" in line]:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(grader, signal.SIGKILL)  # the grader is in a session of its own
+                for worker in doomed:
+                    os.kill(worker, signal.SIGKILL)
+                killed.extend(sorted(doomed))
                 return
         time.sleep(0.1)
 
@@ -106,13 +132,132 @@ def test_a_worker_killed_mid_job_has_its_submission_graded_elsewhere(tiny_run, t
             watcher.join(timeout=10)
     assert killed, "no job was seen running"
     assert code == 0
-    assert {s: float(r["total"]) for s, r in rows.items()} == {
-        "ref": tiny.points(), "stub": 0, "partial": tiny.points(1), "ref2": tiny.points()}
+    assert {s: float(r["total"]) for s, r in rows.items()} == _expected_totals()
     retried = [s for s in STUDENTS if "a worker that dies mid-job" in (root / "grading" / "logs" / f"{s}.log").read_text()]
     assert len(retried) == 1
     log = (root / "grading" / "logs" / f"{retried[0]}.log").read_text()
     started = log.split("started on ", 1)[1].split(": a worker")[0].split(", ")
     assert len(started) == 2 and started[0] != started[1] and _graded_on(root, retried[0]) == started[1]
+
+
+def test_the_grader_of_a_killed_worker_ends_with_it(tiny_run, tmp_path):
+    tmp, root = tiny_run
+    killed, stop = [], threading.Event()
+    with dask_cluster(tmp_path) as (address, workers):
+        watcher = threading.Thread(target=_kill_mid_job, args=(workers, killed, stop, None), daemon=True)
+        watcher.start()
+        try:
+            code, rows = _grade(tmp, root, "orphan", "--scheduler", address)
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+        assert len(killed) == 2, "no job was seen running"
+        wait_for(lambda: not _alive(killed[1]), 10, "the end of the killed worker's grader")
+    assert code == 0 and {s: float(r["total"]) for s, r in rows.items()} == _expected_totals()
+
+
+def test_an_idle_grader_whose_parent_dies_ends_though_its_input_stays_open():
+    read, write = os.pipe()
+    boot = ("import subprocess, sys; grader = subprocess.Popen([sys.executable, '-m', 'workbook.gradeworker', '--serve'], "
+            "stdin=int(sys.argv[1]), stdout=subprocess.DEVNULL); print(grader.pid, flush=True); grader.wait()")
+    parent = subprocess.Popen([sys.executable, "-c", boot, str(read)], cwd=REPO, env=cluster_env(),
+                              pass_fds=[read], stdout=subprocess.PIPE, text=True)
+    try:
+        grader = int(parent.stdout.readline())
+        time.sleep(1)  # the grader is up and waiting for a job on the pipe this test keeps open
+        assert _alive(grader)
+        parent.kill()
+        parent.wait()
+        wait_for(lambda: not _alive(grader), 10, "the end of the orphaned grader")
+    finally:
+        os.close(read)
+        os.close(write)
+        parent.stdout.close()
+
+
+def _alive(pid):
+    """True while ``pid`` runs (a zombie has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_run_whose_workers_all_die_stops_waiting_and_says_why(tiny_run, tmp_path, monkeypatch):
+    tmp, root = tiny_run
+    monkeypatch.setattr(cluster, "WORKER_WAIT", 4)
+    killed, stop = [], threading.Event()
+    with dask_cluster(tmp_path) as (address, workers):
+        watcher = threading.Thread(target=_kill_mid_job, args=(workers, killed, stop, True), daemon=True)
+        watcher.start()
+        start = time.monotonic()
+        try:
+            code, rows = _grade(tmp, root, "orphaned", "--scheduler", address)
+        finally:
+            stop.set()
+            watcher.join(timeout=10)
+        elapsed = time.monotonic() - start
+    assert len(killed) == 2 and code == 1
+    assert elapsed < 90, f"the run waited {elapsed:.0f} s for workers that were gone"
+    reason = f"the Dask scheduler at {address} has had no worker for 4 s: start workers with `dask worker {address}`"
+    unfinished = [s for s, row in rows.items() if reason in row["flags"]]
+    assert unfinished, rows
+    expected = _expected_totals()
+    assert all(float(row["total"]) == expected[student] for student, row in rows.items() if student not in unfinished)
+
+
+def _expected_totals():
+    return {"ref": tiny.points(), "stub": 0, "partial": tiny.points(1), "ref2": tiny.points()}
+
+
+def test_waiting_sleeps_and_workers_run_with_the_readme_settings(tmp_path):
+    with dask_cluster(tmp_path, workers=1) as (address, _):
+        remote = cluster.connect(address, timeout=120)
+        try:
+            future = remote.client.submit(time.sleep, 3, pure=False)
+            start = time.monotonic()
+            remote.settle(future, 1)
+            assert not future.done() and time.monotonic() - start >= 0.9
+            remote.settle(future, 60)
+            assert future.done() and time.monotonic() - start >= 2.9
+            settings = remote.client.run(dask.config.get, "distributed")
+            assert [s["worker"]["profile"]["enabled"] for s in settings.values()] == [False], "the README's settings"
+        finally:
+            remote.close()
+
+
+class _Client:
+    """Stands in for a dask Client: its status and its workers."""
+
+    def __init__(self, status="running", workers=None):
+        self.status, self.workers = status, workers or {}
+
+    def subscribe_topic(self, topic, handler):
+        pass
+
+    def nthreads(self):
+        return self.workers
+
+
+def test_a_cluster_without_workers_or_scheduler_is_given_up_with_the_fix(monkeypatch):
+    address = "tcp://10.0.0.5:8786"
+    assert cluster.Cluster(_Client(workers={"tcp://w": 1}), address).check() is None
+    monkeypatch.setattr(cluster, "WORKER_WAIT", 0)
+    empty = cluster.Cluster(_Client(), address)
+    assert empty.check().startswith(f"the Dask scheduler at {address} has had no worker for 0 s: "
+                                    f"start workers with `dask worker {address}`")
+    empty.client.workers = {"tcp://w": 1}
+    assert empty.check() == empty.lost, "a lost cluster stays lost for the run"
+    gone = cluster.Cluster(_Client(status="closed", workers={"tcp://w": 1}), address)
+    assert gone.check().startswith(f"the connection to the Dask scheduler at {address} was lost")
+
+
+def test_a_lost_cluster_reports_each_remaining_submission_without_sending_it(tmp_path):
+    fake = _Cluster([GOOD])
+    fake.lost = "the Dask scheduler at tcp://x:1 has had no worker for 300 s"
+    grader = cluster.RemoteGrader(fake)
+    assert grader.grade(_job(tmp_path), 60) is None
+    assert fake.avoided == [] and grader.stopped_reason(60) == "not graded on the cluster: " + fake.lost
 
 
 def _free_port():
@@ -181,6 +326,14 @@ def test_a_bad_reply_from_a_worker_is_rejected_before_writing(change, words, tmp
     assert cluster.check_reply(GOOD, "ada", "tiny")[0] == 0
 
 
+@pytest.mark.parametrize("times", [None, [], {"x": "1"}, {"x": -1.0}, {"x": float("nan")}, {"x": True},
+                                   {1: 1.0}, {f"p{n}": 1.0 for n in range(40)}])
+def test_malformed_timings_from_a_worker_are_dropped_and_the_grade_kept(times):
+    assert timings.checked(times) == {}
+    assert timings.checked({"autograde": 2.5, "merge": 0}) == {"autograde": 2.5, "merge": 0.0}
+    assert cluster.check_reply({**GOOD, "times": times}, "ada", "tiny")[0] == 0
+
+
 def test_an_oversized_reply_is_rejected(monkeypatch):
     monkeypatch.setattr(cluster, "MAX_RESULT_BYTES", 10)
     with pytest.raises(cluster.Rejected, match="larger than"):
@@ -208,8 +361,13 @@ class _Future:
 class _Cluster:
     """Stands in for :class:`workbook.cluster.Cluster`: each attempt starts on the next worker."""
 
+    lost = None
+
     def __init__(self, outcomes):
         self.outcomes, self.starts, self.avoided = list(outcomes), {}, []
+
+    def check(self):
+        return self.lost
 
     def submit(self, files, job, timeout, avoid=()):
         self.avoided.append(list(avoid))

@@ -15,7 +15,12 @@ A worker that dies mid-job leaves its submission to Dask, which runs it
 again elsewhere; a job that fails or sends an invalid result is sent once
 more, to another worker when there is one. Each start is logged as a Dask
 event, so a submission runs at most twice; then it is reported as not graded
-with the reason.
+with the reason. When the scheduler has had no worker for :data:`WORKER_WAIT`
+seconds, or the connection to it is lost, the run stops waiting and every
+submission not graded by then is reported so, with the address and the fix.
+
+Each job reports the seconds of its phases on the worker, and the instructor
+adds the rest of the round trip ("transit"): see :mod:`workbook.timings`.
 """
 
 import asyncio
@@ -27,14 +32,17 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
-from workbook import course, grade, sandbox
+from workbook import course, grade, sandbox, timings
 
 CONNECT_TIMEOUT = 10
+# How long a job waits while the scheduler has no worker at all before the run gives up on the cluster.
+WORKER_WAIT = 300
 MAX_RESULT_BYTES = 256 * 2**20
 MAX_RESULT_FILES = 2000
 TOPIC = "workbook-grading-start"
@@ -90,7 +98,7 @@ def connect(address, timeout=CONNECT_TIMEOUT):
     except SystemExit:
         client.close()
         raise
-    return Cluster(client)
+    return Cluster(client, address)
 
 
 def _probe(address, timeout):
@@ -140,11 +148,38 @@ def _worded(problem):
 class Cluster:
     """The instructor's connection to the scheduler: submits jobs and counts their starts."""
 
-    def __init__(self, client):
+    def __init__(self, client, address):
         self.client = client
+        self.address = address
         self.fingerprint = fingerprint()
         self.starts = defaultdict(list)
+        self.lost = None
+        self._empty_since = None
         client.subscribe_topic(TOPIC, self._started)
+
+    def check(self):
+        """Why the cluster cannot grade any more, or None; once lost, it stays lost for this run.
+
+        It is lost when the connection to the scheduler is closed, or when the
+        scheduler has had no worker for :data:`WORKER_WAIT` seconds.
+        """
+        if self.lost is None and self.client.status in ("closing", "closed"):
+            self.lost = (f"the connection to the Dask scheduler at {self.address} was lost: check that "
+                         "`dask scheduler` still runs there, then grade again")
+        elif self.lost is None and self._no_workers_for() >= WORKER_WAIT:
+            self.lost = (f"the Dask scheduler at {self.address} has had no worker for {WORKER_WAIT} s: "
+                         + START_WORKERS.format(address=self.address) + ", then grade again")
+        return self.lost
+
+    def _no_workers_for(self):
+        """Seconds since the scheduler was last seen with a worker (0 while it has one)."""
+        try:
+            workers = self.client.nthreads()
+        except Exception:  # the scheduler does not answer: as good as no workers
+            workers = {}
+        now = time.monotonic()
+        self._empty_since = None if workers else (self._empty_since or now)
+        return 0 if workers else now - self._empty_since
 
     def _started(self, event):
         message = event[1] if isinstance(event, (tuple, list)) and len(event) == 2 else None
@@ -167,11 +202,13 @@ class Cluster:
         return self.client.submit(run_job, files, job, settings(), timeout, self.fingerprint, key=key, pure=False, **where)
 
     def settle(self, future, seconds):
-        """Wait at most ``seconds`` for ``future`` to finish, well or not."""
-        from distributed import wait
+        """Wait at most ``seconds`` for ``future`` to finish, well or not.
 
-        with contextlib.suppress(Exception):  # the end of the wait, not a failure of the job
-            wait(future, timeout=seconds)
+        ``distributed.wait`` would need a default client, and without one it
+        fails at once, which turned the caller's polling into a busy loop.
+        """
+        with contextlib.suppress(Exception):  # the end of the wait, or the job's own error: both end it
+            future.exception(timeout=seconds)
 
     def close(self):
         """Disconnect from the scheduler; the cluster keeps running."""
@@ -185,13 +222,16 @@ class RemoteGrader:
     def __init__(self, cluster):
         self.cluster = cluster
         self.failure = None
+        self.times = {}
 
     def grade(self, job, timeout):
         """Grade ``job`` remotely and unpack its results into ``job["work"]``; return the exit code or None."""
-        files, tried, problems = read_files(job["work"]), [], []
-        self.failure = None
-        while len(tried) < 2:
-            reply, problem, workers = self._run(files, job, timeout, tried)
+        self.failure, self.times = None, {}
+        with timings.phase(self.times, "pack"):
+            files, tried, problems = read_files(job["work"]), [], []
+        while len(tried) < 2 and not self.cluster.check():
+            with timings.phase(self.times, "round trip"):
+                reply, problem, workers = self._run(files, job, timeout, tried)
             tried += workers or ["a worker that never started it"]
             if problem is None:
                 try:
@@ -199,13 +239,21 @@ class RemoteGrader:
                 except Rejected as error:
                     problem = f"{tried[-1]} sent an invalid result ({error})"
                 else:
-                    return self._keep(job, code, results, worker, tried, problems, timeout)
+                    self._note_times(reply.get("times"))
+                    with timings.phase(self.times, "unpack results"):
+                        return self._keep(job, code, results, worker, tried, problems, timeout)
             problems.append(problem)
+        if self.cluster.lost and self.cluster.lost not in problems:
+            problems.append(self.cluster.lost)
         self.failure = "not graded on the cluster: " + "; then ".join(problems)
         return None
 
     def _run(self, files, job, timeout, tried):
-        """Run one attempt; return (reply, problem, workers that started it). A third start is cancelled."""
+        """Run one attempt; return (reply, problem, workers that started it).
+
+        A third start is cancelled, and so is a job on a cluster that is lost
+        (see :meth:`Cluster.check`).
+        """
         future = self.cluster.submit(files, job, timeout, avoid=tried)
         while True:
             self.cluster.settle(future, 2)
@@ -215,10 +263,20 @@ class RemoteGrader:
             if len(workers) > 2:
                 future.cancel()
                 return None, f"the workers {workers[0]} and {workers[1]} died while grading it", workers[:2]
+            if self.cluster.check():
+                future.cancel()
+                return None, self.cluster.lost, workers
         try:
             return future.result(), None, workers
         except Exception as error:  # the job's own error, or dask's KilledWorker: both are reported
-            return None, f"{type(error).__name__}: {str(error)[:500]}", workers
+            return None, self.cluster.check() or f"{type(error).__name__}: {str(error)[:500]}", workers
+
+    def _note_times(self, reported):
+        """Add the worker's phases, and the rest of the round trip as "transit"."""
+        remote = timings.checked(reported)
+        self.times.update({f"worker: {name}": seconds for name, seconds in remote.items()})
+        if "total" in remote:
+            self.times["transit"] = max(0.0, self.times["round trip"] - remote["total"])
 
     def _keep(self, job, code, results, worker, tried, problems, timeout):
         """Write a checked result into the private course and note in its log where it ran."""
@@ -252,7 +310,7 @@ def read_files(folder):
 
 def check_reply(reply, student, assignment):
     """Validate a worker's reply before anything is written; return (code, files, worker)."""
-    if not isinstance(reply, dict) or set(reply) != {"code", "files", "worker"}:
+    if not isinstance(reply, dict) or set(reply) - {"times"} != {"code", "files", "worker"}:
         raise Rejected("not a grading result")
     code, files, worker = reply["code"], reply["files"], reply["worker"]
     if not (code is None or type(code) is int) or not isinstance(worker, str):
@@ -340,17 +398,22 @@ def run_job(files, job, env, timeout, expected_fingerprint):
     """
     from distributed import get_worker
 
-    worker = get_worker()
+    times, worker = {}, get_worker()
     worker.log_event(TOPIC, {"key": str(worker.get_current_task()), "worker": worker.address})
-    problem = worker_problem(expected_fingerprint, not env.get("WORKBOOK_NO_SANDBOX"))
-    if problem:
-        raise WorkerUnfit(problem)
-    with tempfile.TemporaryDirectory(prefix="mytensor-remote-") as scratch:
-        work = Path(scratch) / job["student"]
-        write_files(work, files)
-        with _grader(env) as grader:
-            code = grader.grade({**job, "work": str(work)}, timeout)
-        return {"code": code, "files": _results(work, job["student"], job["assignment"]), "worker": worker.address}
+    with timings.phase(times, "total"):
+        problem = worker_problem(expected_fingerprint, not env.get("WORKBOOK_NO_SANDBOX"))
+        if problem:
+            raise WorkerUnfit(problem)
+        with tempfile.TemporaryDirectory(prefix="mytensor-remote-") as scratch:
+            work = Path(scratch) / job["student"]
+            with timings.phase(times, "unpack"):
+                write_files(work, files)
+            with _grader(env) as grader, timings.phase(times, "job"):
+                code = grader.grade({**job, "work": str(work)}, timeout)
+            times.update(grader.times)
+            with timings.phase(times, "pack results"):
+                found = _results(work, job["student"], job["assignment"])
+    return {"code": code, "files": found, "worker": worker.address, "times": times}
 
 
 def _results(work, student, assignment):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from workbook import cluster, course, integrity, intake, report, sandbox
+from workbook import cluster, course, integrity, intake, report, sandbox, timings
 from workbook.course import ASSIGNMENT, COURSE_ID
 from workbook.names import ASSIGNMENT_ZH
 
@@ -48,6 +48,7 @@ class Result:
     flags: list = field(default_factory=list)
     work: Path = None
     graded: bool = False
+    times: dict = field(default_factory=dict)
 
 
 class Grader:
@@ -62,6 +63,7 @@ class Grader:
         self.log = log
         self.env = env or {}
         self.process = None
+        self.times = {}
 
     def _start(self):
         command = [sys.executable, "-P", "-m", "workbook.gradeworker", "--serve"]
@@ -76,14 +78,17 @@ class Grader:
 
     def grade(self, job, timeout):
         """Send one job; return its exit code, or None when it overran ``timeout`` or the grader died."""
+        self.times = {}
         if self.process is None:
             self._start()
         try:
             self.process.stdin.write(json.dumps(job) + "\n")
             self.process.stdin.flush()
             ready = select.select([self.process.stdout], [], [], timeout)[0]
-            line = self.process.stdout.readline() if ready else ""
-            return json.loads(line)["code"]
+            reply = json.loads(self.process.stdout.readline() if ready else "")
+            code = reply["code"]
+            self.times = timings.checked(reply.get("times"))
+            return code
         except (OSError, ValueError, KeyError, TypeError):
             self.stop()
             return None
@@ -132,13 +137,17 @@ def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, tim
         ``graded`` is False when autograde did not finish; ``flags`` says why
         and lists every integrity finding.
     """
-    work, left_out = prepare(root, base, student, submitted, assignment)
+    times = {}
+    with timings.phase(times, "prepare"):
+        work, left_out = prepare(root, base, student, submitted, assignment)
     result = Result(student, [f"left out {name}" for name in left_out], work)
     package = work / "submitted" / student / assignment
     torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"
     job = {"work": str(work), "student": student, "assignment": assignment, "reasons": torch}
-    code = grader.grade(job, timeout)
+    with timings.phase(times, "job"):
+        code = grader.grade(job, timeout)
+    result.times = {**times, **grader.times}
     if code is None:
         result.flags.append(grader.stopped_reason(timeout))
     elif code != 0 or not log.exists() or course.CONFIG_ERROR in log.read_text():
@@ -242,7 +251,9 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
         bar = tqdm(total=len(futures), desc="grading", unit="submission", file=sys.stderr)
         for future in as_completed(futures):
             result = _result_of(future, futures[future])
-            merge(root, result, assignment)
+            with timings.phase(result.times, "merge"):
+                merge(root, result, assignment)
+            timings.record(result.student, result.times)
             results[result.student] = result
             bar.update(1)
         bar.close()
@@ -392,4 +403,6 @@ def main(argv=None):
     report.write_csv(table, args.out / "grades.csv")
     report.write_html(table, problems, args.out / "report.html")
     print(report.summary(table, problems, args.out, root))
+    if remote and remote.lost:
+        print(f"error: {remote.lost}", file=sys.stderr)
     return 1 if problems or any(not r.graded for r in results.values()) else 0

@@ -2,7 +2,7 @@
 
 ``python -m workbook.gradeworker --serve`` reads one job a line on stdin,
 ``{"work": WORK, "student": ..., "assignment": ..., "reasons": [...]}``, grades
-it and answers ``{"code": N}`` on stdout. ``python -m workbook.gradeworker
+it and answers ``{"code": N, "times": {phase: seconds}}`` on stdout. ``python -m workbook.gradeworker
 WORK STUDENT ASSIGNMENT [REASON ...]`` grades one submission and exits.
 
 A job runs nbgrader's autograde then generate_feedback on the private course
@@ -21,7 +21,11 @@ import contextlib
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
+
+from workbook.timings import phase
 
 
 def load_config(work):
@@ -44,29 +48,38 @@ def torch_findings(package):
     return [f"importing mytensor imports {name}" for name in names]
 
 
-def grade(work, student, assignment, reasons):
-    """Autograde, zero when told or when torch was imported, generate feedback; return the code."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
+def grade(work, student, assignment, reasons, times=None):
+    """Autograde, zero when told or when torch was imported, generate feedback; return the code.
 
-    from workbook import grade as grading
-    from workbook import sandbox
+    The seconds of each phase are added to ``times`` (see :mod:`workbook.timings`).
+    """
+    times = {} if times is None else times
+    with phase(times, "grader imports"):  # once per grader process; nothing on later jobs
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        from workbook import grade as grading
+        from workbook import sandbox
 
     sandbox.reuse_workers = True
     config = load_config(work)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     try:
-        graded = api.autograde(assignment, student, force=True, create=True)
+        with phase(times, "autograde"):
+            graded = api.autograde(assignment, student, force=True, create=True)
         print(graded.get("log", ""), graded.get("error", ""), sep="\n")
-        found = torch_findings(Path(work) / "autograded" / student / assignment / "mytensor")
+        with phase(times, "torch import check"):
+            found = torch_findings(Path(work) / "autograded" / student / assignment / "mytensor")
     finally:
-        sandbox.stop_all()
+        with phase(times, "sandbox stop"):
+            sandbox.stop_all()
     Path(work, "findings.json").write_text(json.dumps(found))
     if not graded["success"]:
         return 3
     if reasons or found:
         grading.zero_submission(work, student, assignment, list(reasons) + found)
-    feedback = api.generate_feedback(assignment, student, force=True)
+    with phase(times, "feedback"):
+        feedback = api.generate_feedback(assignment, student, force=True)
     print(feedback.get("log", ""), feedback.get("error", ""), sep="\n")
     return 0 if feedback["success"] else 4
 
@@ -74,22 +87,40 @@ def grade(work, student, assignment, reasons):
 def serve(requests=sys.stdin, replies=sys.stdout):
     """Grade one job per line of ``requests`` until it closes; answer each on ``replies``."""
     for line in requests:
-        job = json.loads(line)
+        job, times = json.loads(line), {}
         with open(Path(job["work"]) / "grading.log", "a") as log, contextlib.redirect_stdout(log):
             try:
-                code = grade(job["work"], job["student"], job["assignment"], job["reasons"])
+                code = grade(job["work"], job["student"], job["assignment"], job["reasons"], times)
             except Exception as error:  # reported for this student; the next job still runs
                 print(f"grading failed: {type(error).__name__}: {error}")
                 code = 5
-        replies.write(json.dumps({"code": code}) + "\n")
+        replies.write(json.dumps({"code": code, "times": times}) + "\n")
         replies.flush()
     return 0
+
+
+def end_with_parent(every=0.5):
+    """End this process as soon as the one that started it is gone.
+
+    A Dask worker killed mid-job cannot stop its grader, which would
+    otherwise finish that job for nobody. Its sandbox goes with it
+    (``--die-with-parent``).
+    """
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def main(argv=None):
     """Serve jobs (``--serve``) or grade the one submission named on the command line."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv == ["--serve"]:
+        end_with_parent()
         replies = os.fdopen(os.dup(1), "w")
         os.dup2(2, 1)  # stray prints go to the log, never into the replies
         return serve(sys.stdin, replies)

@@ -12,9 +12,12 @@ from workbook import course
 DASK = Path(sys.executable).parent / "dask"
 
 
+DASK_SETTINGS = course.REPO / "workbook" / "dask-grading.yaml"
+
+
 def cluster_env():
-    """The environment of a ``dask`` process: the venv first on PATH, the repository importable."""
-    return course.tool_env(None, {"PYTHONPATH": str(course.REPO)})
+    """The environment of a ``dask`` process: the venv first on PATH, the repository importable, the README's settings."""
+    return course.tool_env(None, {"PYTHONPATH": str(course.REPO), "DASK_CONFIG": str(DASK_SETTINGS)})
 
 
 def _start(command, log):
