@@ -208,3 +208,14 @@ def menu_labels(page, menu, wait_ms=5000):
 def page_config(page):
     """JupyterLab's page config (which extensions are disabled, and more) as the page received it."""
     return page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+
+
+def validate_passes(page, shot, timeout_ms):
+    """Click nbgrader's Validate, wait for its dialog, and assert that every test passed."""
+    page.get_by_role("button", name="Validate").click()
+    dialog = page.locator(".jp-Dialog", has_text="Validation Results")
+    dialog.wait_for(timeout=timeout_ms)
+    screenshot(page, shot)
+    verdict = dialog.inner_text()
+    assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()  # its label is translated in the Chinese lab

@@ -218,13 +218,7 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
 
     # The student finishes section 1: its regions now hold the reference code.
     release.write_files(release.build_package(solutions, keep_sections=1), root)
-    page.get_by_role("button", name="Validate").click()
-    dialog = page.locator(".jp-Dialog", has_text="Validation Results")
-    dialog.wait_for(timeout=RUN_TIMEOUT_MS)
-    bs.screenshot(page, "student-4-validated")
-    verdict = dialog.inner_text()
-    assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
-    dialog.get_by_role("button", name="OK").click()
+    bs.validate_passes(page, "student-4-validated", RUN_TIMEOUT_MS)
 
 
 TRAINING = "x9_training.ipynb"
@@ -262,13 +256,7 @@ def test_student_trains_in_x9_and_validates(browser, lab, tmp_path):
     bs.screenshot(page, "student-x9-1-pictures-with-stubs")
 
     release.write_files(release.build_package(solutions, keep_sections=9), root)
-    page.get_by_role("button", name="Validate").click()
-    dialog = page.locator(".jp-Dialog", has_text="Validation Results")
-    dialog.wait_for(timeout=RUN_TIMEOUT_MS)
-    bs.screenshot(page, "student-x9-2-validated")
-    verdict = dialog.inner_text()
-    assert "Success! Your notebook passes all the tests." in verdict, f"Validate says:\n{verdict[:3000]}"
-    dialog.get_by_role("button", name="OK").click()
+    bs.validate_passes(page, "student-x9-2-validated", RUN_TIMEOUT_MS)
 
 
 def assert_student_lab_without_exchange(page):
