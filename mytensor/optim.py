@@ -8,6 +8,7 @@ before the next ``backward()`` (which would otherwise add to them).
 
 from . import _tensor, autograd
 
+
 def _parameter_list(params):
     """``params`` as a list, with torch's errors for a lone tensor and for no parameters."""
     if isinstance(params, _tensor.Tensor):
