@@ -270,6 +270,9 @@ def test_random_examples_are_seeded():
 # --- nbval --------------------------------------------------------------------
 
 
+KERNEL_NEVER_STARTED = "RuntimeError: Kernel didn't respond in"
+
+
 def _nbval(name):
     """Run nbval on one notebook from the repository root; return (exit code, output)."""
     env = dict(os.environ)
@@ -278,8 +281,15 @@ def _nbval(name):
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=120",
                "-p", "no:cacheprovider", "-q", f"solutions/{name}"]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    return done.returncode, done.stdout + done.stderr
+    # A kernel that never answers its first heartbeat (seen once in CI with several kernels
+    # starting at once) says nothing about the notebook: start it once more. Any other
+    # failure, a wrong output included, is the verdict.
+    for _ in range(2):
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        output = done.stdout + done.stderr
+        if done.returncode == 0 or KERNEL_NEVER_STARTED not in output:
+            break
+    return done.returncode, output
 
 
 @pytest.fixture(scope="module")
