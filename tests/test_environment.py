@@ -4,6 +4,7 @@ There is no conda on the CI machines, so environment.yml cannot be run here;
 instead its pins are checked against requirements.txt, which CI does install.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -81,3 +82,26 @@ def test_make_targets_build_the_venv_first(target):
     assert ".venv/bin/python" in dry.stdout
     rules = (ROOT / "Makefile").read_text()
     assert re.search(rf"^{target}: \$\(STAMP\)", rules, re.M)
+
+
+IMPORTS = """
+import importlib.metadata, json, sys
+import workbook.grade, nbformat
+notebook = nbformat.v4.new_notebook()
+notebook.cells.append(nbformat.v4.new_code_cell("1"))
+broken = nbformat.v4.new_notebook()
+broken.cells.append({"cell_type": "code"})
+print(json.dumps({"installed": bool(importlib.metadata.version("rfc3987-syntax")),
+                  "built": sys.modules.get("rfc3987_syntax") is not None, "lark": "lark" in sys.modules,
+                  "valid": nbformat.validator.isvalid(notebook), "broken": nbformat.validator.isvalid(broken)}))
+"""
+
+
+def test_reading_notebooks_does_not_build_the_iri_grammar():
+    """jsonschema would spend about 1.9 s per process building a grammar parser that no notebook schema uses."""
+    done = subprocess.run([sys.executable, "-c", IMPORTS], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout)
+    assert found["installed"], "jupyter-events requires rfc3987-syntax: without it this test proves nothing"
+    assert not found["built"] and not found["lark"]
+    assert found["valid"] and not found["broken"], "notebooks are still validated"
