@@ -55,6 +55,8 @@ def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path, monk
     monkeypatch.setenv("WORKBOOK_TIMINGS", str(tmp_path / "remote.jsonl"))
     with dask_cluster(tmp_path) as (address, _):
         remote_code, remote = _grade(tmp, root, "remote", "--scheduler", address)
+    left = [p for p in [*tmp_path.glob("tmp/*"), *tmp_path.glob("w*/*/*")] if not p.name.endswith(".lock")]
+    assert not left, "a worker left files behind after its jobs and its end"
     assert code == remote_code == 0
     assert remote == local
     assert float(remote["ref"]["total"]) == tiny.points() and float(remote["stub"]["total"]) == 0
@@ -403,3 +405,25 @@ def test_a_submission_that_fails_twice_is_reported_with_both_reasons(tmp_path):
     reason = grader.stopped_reason(60)
     assert reason.startswith("not graded on the cluster: RuntimeError: worker lost; then tcp://w2 sent an invalid result")
     assert not (tmp_path / "escape").exists() and not (tmp_path / "ada" / "grading.log").exists()
+
+
+def test_a_scheduler_that_cannot_load_the_workbook_is_refused_before_any_work(tmp_path):
+    without = {name: value for name, value in cluster_env().items() if name != "PYTHONPATH"}
+    with dask_cluster(tmp_path, workers=1, scheduler_env=without) as (address, _):
+        with pytest.raises(SystemExit) as refused:
+            cluster.connect(address, timeout=60)
+    message = str(refused.value)
+    assert message.startswith(f"error: the Dask scheduler at {address} cannot load the workbook's code")
+    assert "No module named 'workbook'" in message and "start `dask scheduler`" in message and "PYTHONPATH" in message
+
+
+def test_a_grader_keeps_hypothesis_files_beside_its_log_not_in_a_jobs_folder(tmp_path):
+    """Hypothesis caches in the folder it was first used in: a job's, which is removed when the job ends."""
+    grader = grade.Grader(tmp_path / "graders" / "grader.log")
+    (tmp_path / "graders").mkdir()
+    grader._start()
+    try:
+        environ = Path(f"/proc/{grader.process.pid}/environ").read_bytes().split(b"\0")
+    finally:
+        grader.stop()
+    assert f"HYPOTHESIS_STORAGE_DIRECTORY={tmp_path / 'graders' / 'hypothesis'}".encode() in environ

@@ -29,7 +29,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -50,6 +49,8 @@ TOPIC = "workbook-grading-start"
 SETTINGS = ("WORKBOOK_CELL_TIMEOUT", "WORKBOOK_SANDBOX_MEMORY_MB", "WORKBOOK_NO_SANDBOX")
 RESULT_FILES = ("gradebook.db", "grading.log", "findings.json")
 SQLITE = b"SQLite format 3\x00"
+FROM_REPOSITORY = ("start `dask {role}` from a clone of the instructor's commit, with its venv's bin/ first on PATH "
+                   "and PYTHONPATH set to the clone (see README, Instructor: grading on a cluster)")
 START_WORKERS = "start workers with `dask worker {address}` (see README, Instructor: grading on a cluster)"
 
 
@@ -94,6 +95,7 @@ def connect(address, timeout=CONNECT_TIMEOUT):
     except Exception as error:  # any failure to connect is reported the same way, with its words
         raise SystemExit(f"error: cannot reach the Dask scheduler at {address}: {error}") from None
     try:
+        _check_scheduler(client, address)
         _check_workers(client, address, timeout)
     except SystemExit:
         client.close()
@@ -123,6 +125,20 @@ def _probe(address, timeout):
         raise SystemExit(f"error: {address} answers but is not a Dask scheduler: {fix}")
 
 
+def _check_scheduler(client, address):
+    """Stop unless the scheduler can read a job: Dask unpickles each task there, so it imports this module."""
+    try:
+        client.run_on_scheduler(scheduler_ready)
+    except Exception as error:  # dask reports the scheduler's failure to unpickle as one of several types
+        raise SystemExit(f"error: the Dask scheduler at {address} cannot load the workbook's code "
+                         f"({type(error).__name__}: {str(error)[:300]}): " + FROM_REPOSITORY.format(role="scheduler")) from None
+
+
+def scheduler_ready():
+    """Runs on the scheduler: that it runs at all shows the scheduler can import the jobs' code."""
+    return True
+
+
 def _check_workers(client, address, timeout):
     """Stop unless the cluster has workers, and each can grade as this machine does."""
     try:
@@ -141,8 +157,7 @@ def _worded(problem):
     """A worker's problem as a sentence; an exception means it could not run the workbook's code at all."""
     if not isinstance(problem, BaseException):
         return str(problem)
-    return (f"cannot run the workbook's code ({type(problem).__name__}: {problem}): start `dask worker` "
-            "from the repository with its venv's bin/ first on PATH and PYTHONPATH set to the repository")
+    return f"cannot run the workbook's code ({type(problem).__name__}: {problem}): " + FROM_REPOSITORY.format(role="worker")
 
 
 class Cluster:
@@ -404,11 +419,13 @@ def run_job(files, job, env, timeout, expected_fingerprint):
         problem = worker_problem(expected_fingerprint, not env.get("WORKBOOK_NO_SANDBOX"))
         if problem:
             raise WorkerUnfit(problem)
-        with tempfile.TemporaryDirectory(prefix="mytensor-remote-") as scratch:
+        # Dask removes its worker's folder when the worker ends, and a later worker removes that of one that was killed.
+        scratch_space = Path(worker.local_directory)
+        with tempfile.TemporaryDirectory(prefix="mytensor-remote-", dir=scratch_space) as scratch:
             work = Path(scratch) / job["student"]
             with timings.phase(times, "unpack"):
                 write_files(work, files)
-            with _grader(env) as grader, timings.phase(times, "job"):
+            with _grader(env, scratch_space / "graders") as grader, timings.phase(times, "job"):
                 code = grader.grade({**job, "work": str(work)}, timeout)
             times.update(grader.times)
             with timings.phase(times, "pack results"):
@@ -427,20 +444,17 @@ def _results(work, student, assignment):
 
 _idle = defaultdict(list)
 _lock = threading.Lock()
-_logs = []
 
 
 @contextlib.contextmanager
-def _grader(env):
-    """A grader of this worker process for the settings ``env``, kept for the next job."""
+def _grader(env, folder):
+    """A grader of this worker process for the settings ``env``, kept for the next job; its log goes in ``folder``."""
     key = tuple(sorted(env.items(), key=lambda item: item[0]))
     with _lock:
         grader = _idle[key].pop() if _idle[key] else None
-        if not _logs:
-            _logs.append(Path(tempfile.mkdtemp(prefix="workbook-graders-")))
-            atexit.register(_stop_graders)
-        log = _logs[0] / f"grader-{uuid.uuid4().hex[:8]}.log"
-    grader = grader or grade.Grader(log, env=env)
+    if grader is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        grader = grade.Grader(folder / f"grader-{uuid.uuid4().hex[:8]}.log", env=env)
     try:
         yield grader
     finally:
@@ -449,10 +463,12 @@ def _grader(env):
 
 
 def _stop_graders():
+    """At the worker's exit, give its graders time to end on their own (a killed worker's end with it)."""
     with _lock:
         graders = [grader for pool in _idle.values() for grader in pool]
         _idle.clear()
     for grader in graders:
         grader.stop(grace=10)
-    for folder in _logs:
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_stop_graders)

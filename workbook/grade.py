@@ -67,7 +67,9 @@ class Grader:
 
     def _start(self):
         command = [sys.executable, "-P", "-m", "workbook.gradeworker", "--serve"]
-        env = course.tool_env(None, {"WORKBOOK_DB_URL": ""})
+        # Hypothesis keeps a cache in the folder it was first used in: the first job's, removed after that job.
+        hypothesis = str(Path(self.log).parent / "hypothesis")
+        env = course.tool_env(None, {"WORKBOOK_DB_URL": "", "HYPOTHESIS_STORAGE_DIRECTORY": hypothesis})
         env.update(self.env)  # a None setting is one that must not be set
         env = {name: value for name, value in env.items() if value is not None}
         with open(self.log, "a") as log:

@@ -20,9 +20,9 @@ def cluster_env():
     return course.tool_env(None, {"PYTHONPATH": str(course.REPO), "DASK_CONFIG": str(DASK_SETTINGS)})
 
 
-def _start(command, log):
+def _start(command, log, env=None):
     with open(log, "w") as err:
-        return subprocess.Popen(command, cwd=course.REPO, env=cluster_env(), stdout=subprocess.DEVNULL, stderr=err)
+        return subprocess.Popen(command, cwd=log.parent, env=env or cluster_env(), stdout=subprocess.DEVNULL, stderr=err)
 
 
 def wait_for(condition, seconds, what):
@@ -36,17 +36,23 @@ def wait_for(condition, seconds, what):
 
 
 @contextlib.contextmanager
-def dask_cluster(tmp, workers=2, threads=1):
-    """A ``dask scheduler`` and ``workers`` ``dask worker`` processes (no nanny) on 127.0.0.1; yields (address, workers)."""
-    info = tmp / "scheduler.json"
+def dask_cluster(tmp, workers=2, threads=1, scheduler_env=None):
+    """A ``dask scheduler`` and ``workers`` ``dask worker`` processes (no nanny) on 127.0.0.1; yields (address, workers).
+
+    ``scheduler_env``: the scheduler's environment, when not the README's. The
+    workers' temporary files go to ``tmp/tmp``.
+    """
+    info, temporary = tmp / "scheduler.json", tmp / "tmp"
+    temporary.mkdir()
     local = ["--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]
-    processes = [_start([str(DASK), "scheduler", "--port", "0", "--scheduler-file", str(info), *local], tmp / "scheduler.log")]
+    command = [str(DASK), "scheduler", "--port", "0", "--scheduler-file", str(info), *local]
+    processes = [_start(command, tmp / "scheduler.log", scheduler_env)]
     try:
         wait_for(lambda: info.exists() and info.stat().st_size, 60, "the scheduler's start")
         for n in range(workers):
             command = [str(DASK), "worker", "--scheduler-file", str(info), "--nthreads", str(threads), "--no-nanny",
                        "--name", f"w{n}", "--local-directory", str(tmp / f"w{n}"), *local]
-            processes.append(_start(command, tmp / f"worker{n}.log"))
+            processes.append(_start(command, tmp / f"worker{n}.log", {**cluster_env(), "TMPDIR": str(temporary)}))
         address = json.loads(info.read_text())["address"]
         yield address, processes[1:]
     finally:
