@@ -280,7 +280,7 @@ def _nbval(name):
     env["PYTHONPATH"] = os.pathsep.join([str(SOLUTIONS), str(ROOT), env.get("PYTHONPATH", "")])
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=120",
-               "-p", "no:cacheprovider", "-q", f"solutions/{name}"]
+               "-p", "no:cacheprovider", "-p", "tests.nbval_ipc", "-q", f"solutions/{name}"]
     # A kernel that never answers its first heartbeat (seen once in CI with several kernels
     # starting at once) says nothing about the notebook: start it once more. Any other
     # failure, a wrong output included, is the verdict.
