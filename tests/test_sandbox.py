@@ -217,7 +217,8 @@ def _private_folder(tmp_path):
 @root_only
 def test_a_temporary_folder_other_users_cannot_enter_still_grades(tmp_path):
     private = _private_folder(tmp_path)
-    done = subprocess.run([sys.executable, "-c", PRIVATE_TEMP], env=_fresh_env(TMPDIR=str(private / "temp")), capture_output=True, text=True, timeout=120)
+    env = _fresh_env(TMPDIR=str(private / "temp"))
+    done = subprocess.run([sys.executable, "-c", PRIVATE_TEMP], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [str(private / "temp"), "4"], "the student's answer must cross, not a WorkerDied"
 
@@ -225,10 +226,11 @@ def test_a_temporary_folder_other_users_cannot_enter_still_grades(tmp_path):
 @root_only
 def test_a_sandbox_that_cannot_run_a_check_is_refused_before_grading(tmp_path):
     private = _private_folder(tmp_path)
-    script = f"import tempfile\nfrom workbook import sandbox\nsandbox._shared_temp = lambda: {str(private)!r}\nsandbox.prepare()"
+    script = f"from workbook import sandbox\nsandbox._shared_temp = lambda: {str(private)!r}\nsandbox.prepare()"
     done = subprocess.run([sys.executable, "-c", script], env=_fresh_env(),
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode != 0 and "SandboxUnavailable: bubblewrap starts, but a check in the sandbox gave" in done.stderr
+    assert done.returncode != 0
+    assert "SandboxUnavailable: bubblewrap starts, but a check in the sandbox gave" in done.stderr
 
 
 def test_no_temporary_folder_for_the_sandbox_names_tmpdir(monkeypatch):

@@ -130,8 +130,9 @@ def _check_scheduler(client, address):
     try:
         client.run_on_scheduler(scheduler_ready)
     except Exception as error:  # dask reports the scheduler's failure to unpickle as one of several types
-        raise SystemExit(f"error: the Dask scheduler at {address} cannot load the workbook's code "
-                         f"({type(error).__name__}: {str(error)[:300]}): " + FROM_REPOSITORY.format(role="scheduler")) from None
+        reason = f"{type(error).__name__}: {str(error)[:300]}"
+        raise SystemExit(f"error: the Dask scheduler at {address} cannot load the workbook's code ({reason}): "
+                         + FROM_REPOSITORY.format(role="scheduler")) from None
 
 
 def scheduler_ready():
@@ -157,7 +158,8 @@ def _worded(problem):
     """A worker's problem as a sentence; an exception means it could not run the workbook's code at all."""
     if not isinstance(problem, BaseException):
         return str(problem)
-    return f"cannot run the workbook's code ({type(problem).__name__}: {problem}): " + FROM_REPOSITORY.format(role="worker")
+    reason = f"{type(problem).__name__}: {problem}"
+    return f"cannot run the workbook's code ({reason}): " + FROM_REPOSITORY.format(role="worker")
 
 
 class Cluster:

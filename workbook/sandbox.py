@@ -234,7 +234,8 @@ def prepare():
     _python_view()
     answer = _first_call()
     if answer is not True:
-        raise SandboxUnavailable(f"bubblewrap starts, but a check in the sandbox gave {answer!r} instead of True: {FIX}")
+        raise SandboxUnavailable(
+            f"bubblewrap starts, but a check in the sandbox gave {answer!r} instead of True: {FIX}")
 
 
 def _first_call():
