@@ -72,7 +72,9 @@ def from_numpy_type(numpy_type):
     >>> from_numpy_type(np.dtype("int16"))
     mytensor.int16
     """
-    found = _BY_NUMPY.get(np.dtype(numpy_type))
+    found = _BY_NUMPY.get(numpy_type)  # a numpy dtype, as every tensor stores: no conversion needed
+    if found is None:
+        found = _BY_NUMPY.get(np.dtype(numpy_type))
     if found is None:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(numpy_type).name}. "

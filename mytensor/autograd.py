@@ -30,7 +30,7 @@ import weakref
 
 import numpy as np
 
-from . import _tensor
+from . import _dtypes, _tensor
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -141,12 +141,12 @@ class _Saved:
     grad_fn at backward time is named, as in torch.
     """
 
-    __slots__ = ("tensor", "storage", "version", "shape", "dtype", "output_of")
+    __slots__ = ("tensor", "storage", "version", "shape", "output_of")
 
     def __init__(self, tensor, output_of=None):
         self.tensor = None if output_of else tensor  # an output keeps no reference to itself
-        self.storage, self.version = tensor._storage, version(tensor)
-        self.shape, self.dtype, self.output_of = tensor._shape, tensor.dtype, output_of
+        self.storage, self.version = tensor._storage, _VERSIONS.get(id(tensor._storage), 0)
+        self.shape, self.output_of = tensor._shape, output_of
 
     def check(self):
         """Raise torch's error if an in-place op wrote the storage since it was saved."""
@@ -156,8 +156,9 @@ class _Saved:
         made_by = self.output_of or _made_by(self.tensor)
         which = f", which is output 0 of {_short_name(made_by)}," if made_by else ""
         sizes = ", ".join(str(size) for size in self.shape)
+        dtype = _dtypes.from_numpy_type(self.storage.dtype)  # a storage keeps its dtype
         raise RuntimeError(
-            f"{_MODIFIED}[mytensor.{self.dtype.torch_name}Tensor [{sizes}]]{which} is at version {now}; "
+            f"{_MODIFIED}[mytensor.{dtype.torch_name}Tensor [{sizes}]]{which} is at version {now}; "
             f"expected version {self.version} instead.{_ANOMALY_SHOWN if _Anomaly.enabled else _ANOMALY_HINT}"
         )
 
@@ -185,10 +186,10 @@ def _saved_tensors(out, name, inputs, saves, view_of, saved):
         # torch saves each operand of a product-like op only when another operand needs
         # a gradient (d(a*b)/da reads b), and the operand of a one-input op; it checks
         # the last operand first.
-        wanted = [i for i in range(len(inputs)) if len(inputs) == 1 or any(
-            getattr(other, "_requires_grad", False) for j, other in enumerate(inputs) if j != i)]
-        saved = tuple(inputs[i] for i in reversed(wanted))
-    return tuple(_Saved(t, name if t is out else None) for t in saved if isinstance(t, _tensor.Tensor))
+        needs = [getattr(x, "_requires_grad", False) for x in reversed(inputs)]
+        others = sum(needs)  # how many operands need a gradient; the operand itself does not count
+        saved = [x for x, need in zip(reversed(inputs), needs) if len(inputs) == 1 or others > need]
+    return tuple([_Saved(t, name if t is out else None) for t in saved if isinstance(t, _tensor.Tensor)])
 
 
 def is_grad_enabled():
@@ -263,7 +264,7 @@ class Node:
 
     def __init__(self, inputs, backward, saves=True, view_of=None, saved=()):
         self._inputs = inputs
-        self._edges = tuple(_input_node(x) for x in inputs)
+        self._edges = tuple([_input_node(x) for x in inputs])
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
         self._saves = saves
@@ -342,9 +343,10 @@ def _input_grad(grad, value, edge):
     """``grad`` summed back to ``value``'s shape (Task 7.3) and cast to its dtype; None if not needed."""
     if grad is None or edge is None:
         return None
-    if np.shape(grad) != value._shape:
-        grad = _sum_to_shape(grad, value._shape)
-    return np.asarray(grad).astype(value._storage.dtype, copy=False)
+    grad = np.asarray(grad)
+    if grad.shape != value._shape:
+        grad = np.asarray(_sum_to_shape(grad, value._shape))
+    return grad.astype(value._storage.dtype, copy=False)
 
 
 class AccumulateGrad:
