@@ -81,7 +81,7 @@ def strided(storage, shape, strides, offset):
     if storage.ndim == 1:
         try:
             # The same view as as_strided below, made about four times faster: every op reads one.
-            return np.ndarray(shape, storage.dtype, buffer=storage, offset=offset * step, strides=byte_strides)
+            return np.ndarray(shape, storage.dtype, storage, offset * step, byte_strides)  # buffer, offset, strides
         except (TypeError, ValueError):
             pass  # numpy refuses a layout past the storage's end or a storage it cannot lend
     return np.lib.stride_tricks.as_strided(storage[offset:], shape, byte_strides)
