@@ -183,13 +183,18 @@ def _saved_tensors(out, name, inputs, saves, view_of, saved):
     if saved is None:
         if not saves or view_of is not None:
             return ()
-        # torch saves each operand of a product-like op only when another operand needs
-        # a gradient (d(a*b)/da reads b), and the operand of a one-input op; it checks
-        # the last operand first.
-        needs = [getattr(x, "_requires_grad", False) for x in reversed(inputs)]
-        others = sum(needs)  # how many operands need a gradient; the operand itself does not count
-        saved = [x for x, need in zip(reversed(inputs), needs) if len(inputs) == 1 or others > need]
+        saved = inputs if len(inputs) == 1 else _operands_read(inputs)
     return tuple([_Saved(t, name if t is out else None) for t in saved if isinstance(t, _tensor.Tensor)])
+
+
+def _operands_read(inputs):
+    """The operands of a product-like op that its backward reads, last operand first.
+
+    torch saves an operand only when another operand needs a gradient: d(a*b)/da reads b.
+    """
+    needs = [getattr(x, "_requires_grad", False) for x in reversed(inputs)]
+    others = sum(needs)  # how many operands need a gradient; the operand itself does not count
+    return [x for x, need in zip(reversed(inputs), needs) if others > need]
 
 
 def is_grad_enabled():
