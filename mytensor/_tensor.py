@@ -82,7 +82,8 @@ class Tensor:
         if 0 in self._shape:
             # An empty view may start past the end of its storage, as in torch.
             return np.empty(self._shape, storage.dtype)
-        return _layout.strided(storage, self._shape, self._strides, self._offset)
+        self._numpy_view = _layout.strided(storage, self._shape, self._strides, self._offset)
+        return self._numpy_view
 
     def _view(self, shape, strides, offset):
         """A tensor over the same storage with another layout."""

@@ -59,6 +59,8 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 # The version of each storage that an in-place op has written, keyed by id(storage);
 # an entry leaves with its storage, so a new storage at the same id starts at 0.
 _VERSIONS = {}
+# Per written storage, the weak reference whose callback removes its entry (kept alive here).
+_WATCHERS = {}
 
 
 class _GradMode:
@@ -129,8 +131,16 @@ def bump_version(t):
     """Count one more in-place write into the storage of ``t``."""
     key = id(t._storage)
     if key not in _VERSIONS:
-        weakref.finalize(t._storage, _VERSIONS.pop, key, None)
+        # A weak reference with a callback costs far less than weakref.finalize, and each
+        # optimizer step writes parameters that may be new.
+        _WATCHERS[key] = weakref.ref(t._storage, lambda _, key=key: _forget_storage(key))
     _VERSIONS[key] = _VERSIONS.get(key, 0) + 1
+
+
+def _forget_storage(key):
+    """Drop the version of a storage that no longer exists."""
+    _VERSIONS.pop(key, None)
+    _WATCHERS.pop(key, None)
 
 
 class _Saved:
