@@ -113,12 +113,11 @@ def contiguous_strides(shape):
     """
     # Task 1.1: strides of a contiguous layout
     ### BEGIN SOLUTION
-    strides = []
-    step = 1
+    strides, step = (), 1
     for size in reversed(shape):
-        strides.append(step)
+        strides = (step,) + strides
         step *= max(size, 1)
-    return tuple(reversed(strides))
+    return strides
     ### END SOLUTION
 
 

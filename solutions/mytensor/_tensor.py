@@ -53,6 +53,12 @@ class Tensor:
 
     __array_priority__ = 1000  # numpy defers to our reflected operators
 
+    # Defaults every new tensor starts with; most tensors never set their own, and a
+    # class attribute costs nothing per tensor.
+    _requires_grad = False
+    _graph_inputs = None
+    _numpy_view = None  # the layout never changes, so _array() computes it once
+
     def __init__(self, storage, shape, strides=None, offset=0):
         self._storage = storage
         self._shape = tuple(shape)
@@ -60,11 +66,8 @@ class Tensor:
             _layout.contiguous_strides(self._shape) if strides is None else tuple(strides)
         )
         self._offset = offset
-        self._requires_grad = False
         self.grad = None
         self.grad_fn = None
-        self._graph_inputs = None
-        self._numpy_view = None  # the layout never changes, so _array() computes it once
 
     @classmethod
     def _wrap(cls, array):
