@@ -113,11 +113,12 @@ def contiguous_strides(shape):
     """
     # Task 1.1: strides of a contiguous layout
     ### BEGIN SOLUTION
-    strides, step = (), 1
+    strides = []
+    step = 1
     for size in reversed(shape):
-        strides = (step,) + strides
+        strides.append(step)
         step *= max(size, 1)
-    return strides
+    return tuple(reversed(strides))
     ### END SOLUTION
 
 
