@@ -11,11 +11,15 @@ those of the code a student runs.
 
 Target: mytensor within 1.5x torch. These tensors are tiny, so the time is
 per-operation overhead (Python calls, the autograd graph), not arithmetic.
+``--profile`` also prints where mytensor's epochs spend that time (cProfile).
 """
 
 from _common import ROOT, best, mytensor, torch  # first: sets one thread before numpy loads
 
+import argparse
+import cProfile
 import json
+import pstats
 
 import numpy as np
 
@@ -83,7 +87,21 @@ def report(name, runs):
     return ratio
 
 
+def profile(nb, top=15, epochs=20):
+    """Print the functions where ``epochs`` mytensor epochs of each training spend the most time of their own."""
+    trainings = {"linear regression": lambda: nb["train_linear"](mytensor, epochs=1),
+                 "moons classifier": lambda: nb["train_mlp"](mytensor, steps=1)}
+    for name, epoch in trainings.items():
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [epoch() for _ in range(epochs)])
+        print(f"\nmytensor {name}, {epochs} epochs under cProfile (which slows each call):")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--profile", action="store_true", help="also print mytensor's cProfile top entries")
+    args = parser.parse_args()
     nb = notebook_code()
     agree(nb)
     report("x.9 linear regression, one epoch", {
@@ -96,6 +114,8 @@ def main():
         "torch": lambda: nb["train_mlp"](torch, steps=1),
         "mytensor": lambda: nb["train_mlp"](mytensor, steps=1),
     })
+    if args.profile:
+        profile(nb)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ int64 = dtype("int64", np.int64, "Long")
 bool_ = dtype("bool", np.bool_, "Bool")
 
 ALL = (bool_, int16, int32, int64, float32, float64)
-_BY_NUMPY = {d.numpy_type: d for d in ALL}
+BY_NUMPY = {d.numpy_type: d for d in ALL}
 
 DEFAULT_FLOAT = float32
 DEFAULT_INT = int64
@@ -72,7 +72,7 @@ def from_numpy_type(numpy_type):
     >>> from_numpy_type(np.dtype("int16"))
     mytensor.int16
     """
-    found = _BY_NUMPY.get(np.dtype(numpy_type))
+    found = BY_NUMPY.get(np.dtype(numpy_type))
     if found is None:
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np.dtype(numpy_type).name}. "

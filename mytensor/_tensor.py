@@ -53,6 +53,12 @@ class Tensor:
 
     __array_priority__ = 1000  # numpy defers to our reflected operators
 
+    # Defaults every new tensor starts with; most tensors never set their own, and a
+    # class attribute costs nothing per tensor.
+    _requires_grad = False
+    _graph_inputs = None
+    _numpy_view = None  # the layout never changes, so _array() computes it once
+
     def __init__(self, storage, shape, strides=None, offset=0):
         self._storage = storage
         self._shape = tuple(shape)
@@ -60,11 +66,8 @@ class Tensor:
             _layout.contiguous_strides(self._shape) if strides is None else tuple(strides)
         )
         self._offset = offset
-        self._requires_grad = False
         self.grad = None
         self.grad_fn = None
-        self._graph_inputs = None
-        self._numpy_view = None  # the layout never changes, so _array() computes it once
 
     @classmethod
     def _wrap(cls, array):
@@ -82,7 +85,8 @@ class Tensor:
         if 0 in self._shape:
             # An empty view may start past the end of its storage, as in torch.
             return np.empty(self._shape, storage.dtype)
-        return _layout.strided(storage, self._shape, self._strides, self._offset)
+        self._numpy_view = _layout.strided(storage, self._shape, self._strides, self._offset)
+        return self._numpy_view
 
     def _view(self, shape, strides, offset):
         """A tensor over the same storage with another layout."""
@@ -127,7 +131,8 @@ class Tensor:
         >>> mytensor.tensor([1, 2]).dtype
         mytensor.int64
         """
-        return _dtypes.from_numpy_type(self._storage.dtype)
+        found = _dtypes.BY_NUMPY.get(self._storage.dtype)  # read by nearly every op: one dict lookup
+        return found if found is not None else _dtypes.from_numpy_type(self._storage.dtype)
 
     @property
     def ndim(self):

@@ -35,9 +35,12 @@ def _reduce(values, reduction):
     """
     if reduction == "none":
         return values
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the mean of no elements is nan, quietly
-        return np.asarray(values.sum() if reduction == "sum" else values.mean(), dtype=values.dtype)
+    # torch is quiet where numpy warns: an overflowing sum, and 0 / 0 for the mean of no elements.
+    with np.errstate(all="ignore"):
+        total = values.sum()
+        # np.mean divides this same sum by the count (in float64, then rounds back: the same number),
+        # with more Python around it than these small losses take to compute.
+        return np.asarray(total if reduction == "sum" else total / values.size, dtype=values.dtype)
 
 
 def _reduced_count(values, reduction):

@@ -70,9 +70,9 @@ def _dot_grads(g, x, y):
 
 
 def _check_mm(a, b):
-    if a.ndim != 2:
+    if len(a._shape) != 2:
         raise RuntimeError("self must be a matrix")
-    if b.ndim != 2:
+    if len(b._shape) != 2:
         raise RuntimeError("mat2 must be a matrix")
     _check_matrices(a._shape, b._shape, a.dtype, b.dtype)
 
@@ -112,7 +112,7 @@ def mm(a, b):
     _check_mm(a, b)
     x, y = a._array(), b._array()
     out = _tensor.Tensor._wrap(np.matmul(x, y))
-    needs = (a.requires_grad, b.requires_grad)
+    needs = (a._requires_grad, b._requires_grad)
     return autograd.record(out, "MmBackward0", (a, b), lambda g: _mm_grads(g, x, y, needs))
 
 
@@ -182,17 +182,18 @@ def matmul(a, b):
     """
     if not isinstance(b, _tensor.Tensor):
         return NotImplemented
-    if a.ndim == 0 or b.ndim == 0:
+    dims = (len(a._shape), len(b._shape))
+    if 0 in dims:
         raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+            f"both arguments to matmul need to be at least 1D, but they are {dims[0]}D and {dims[1]}D"
         )
-    if a.ndim == 1 and b.ndim == 1:
+    if dims == (1, 1):
         return dot(a, b)
-    if a.ndim == 2 and b.ndim == 1:
+    if dims == (2, 1):
         return mv(a, b)
-    if a.ndim == 2 and b.ndim == 2:
+    if dims == (2, 2):
         return mm(a, b)
-    if b.ndim <= 2:  # a row vector or a stack of matrices times one matrix or vector
+    if dims[1] <= 2:  # a row vector or a stack of matrices times one matrix or vector
         _check_folded(a, b)
     else:
         _check_batched(a, b)

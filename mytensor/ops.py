@@ -108,10 +108,10 @@ def radd(a, b):
 
 def _check_bool_subtraction(a, b):
     """Raise torch's error when ``a - b`` involves a bool tensor."""
-    bools = [_is_bool(a), _is_bool(b)]  # a Python bool counts as a bool tensor here
-    if all(bools):
+    a_bool, b_bool = _is_bool(a), _is_bool(b)  # a Python bool counts as a bool tensor here
+    if a_bool and b_bool:
         raise RuntimeError(_SUB_BOOLS)
-    if any(bools):
+    if a_bool or b_bool:
         raise RuntimeError(_SUB_BOOL)
 
 

@@ -30,7 +30,7 @@ import weakref
 
 import numpy as np
 
-from . import _tensor
+from . import _dtypes, _tensor
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -59,6 +59,8 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 # The version of each storage that an in-place op has written, keyed by id(storage);
 # an entry leaves with its storage, so a new storage at the same id starts at 0.
 _VERSIONS = {}
+# Per written storage, the weak reference whose callback removes its entry (kept alive here).
+_WATCHERS = {}
 
 
 class _GradMode:
@@ -129,8 +131,16 @@ def bump_version(t):
     """Count one more in-place write into the storage of ``t``."""
     key = id(t._storage)
     if key not in _VERSIONS:
-        weakref.finalize(t._storage, _VERSIONS.pop, key, None)
+        # A weak reference with a callback costs far less than weakref.finalize, and each
+        # optimizer step writes parameters that may be new.
+        _WATCHERS[key] = weakref.ref(t._storage, lambda _, key=key: _forget_storage(key))
     _VERSIONS[key] = _VERSIONS.get(key, 0) + 1
+
+
+def _forget_storage(key):
+    """Drop the version of a storage that no longer exists."""
+    _VERSIONS.pop(key, None)
+    _WATCHERS.pop(key, None)
 
 
 class _Saved:
@@ -141,12 +151,12 @@ class _Saved:
     grad_fn at backward time is named, as in torch.
     """
 
-    __slots__ = ("tensor", "storage", "version", "shape", "dtype", "output_of")
+    __slots__ = ("tensor", "storage", "version", "shape", "output_of")
 
     def __init__(self, tensor, output_of=None):
         self.tensor = None if output_of else tensor  # an output keeps no reference to itself
-        self.storage, self.version = tensor._storage, version(tensor)
-        self.shape, self.dtype, self.output_of = tensor._shape, tensor.dtype, output_of
+        self.storage, self.version = tensor._storage, _VERSIONS.get(id(tensor._storage), 0)
+        self.shape, self.output_of = tensor._shape, output_of
 
     def check(self):
         """Raise torch's error if an in-place op wrote the storage since it was saved."""
@@ -156,8 +166,9 @@ class _Saved:
         made_by = self.output_of or _made_by(self.tensor)
         which = f", which is output 0 of {_short_name(made_by)}," if made_by else ""
         sizes = ", ".join(str(size) for size in self.shape)
+        dtype = _dtypes.from_numpy_type(self.storage.dtype)  # a storage keeps its dtype
         raise RuntimeError(
-            f"{_MODIFIED}[mytensor.{self.dtype.torch_name}Tensor [{sizes}]]{which} is at version {now}; "
+            f"{_MODIFIED}[mytensor.{dtype.torch_name}Tensor [{sizes}]]{which} is at version {now}; "
             f"expected version {self.version} instead.{_ANOMALY_SHOWN if _Anomaly.enabled else _ANOMALY_HINT}"
         )
 
@@ -182,13 +193,18 @@ def _saved_tensors(out, name, inputs, saves, view_of, saved):
     if saved is None:
         if not saves or view_of is not None:
             return ()
-        # torch saves each operand of a product-like op only when another operand needs
-        # a gradient (d(a*b)/da reads b), and the operand of a one-input op; it checks
-        # the last operand first.
-        wanted = [i for i in range(len(inputs)) if len(inputs) == 1 or any(
-            getattr(other, "_requires_grad", False) for j, other in enumerate(inputs) if j != i)]
-        saved = tuple(inputs[i] for i in reversed(wanted))
-    return tuple(_Saved(t, name if t is out else None) for t in saved if isinstance(t, _tensor.Tensor))
+        saved = inputs if len(inputs) == 1 else _operands_read(inputs)
+    return tuple([_Saved(t, name if t is out else None) for t in saved if isinstance(t, _tensor.Tensor)])
+
+
+def _operands_read(inputs):
+    """The operands of a product-like op that its backward reads, last operand first.
+
+    torch saves an operand only when another operand needs a gradient: d(a*b)/da reads b.
+    """
+    needs = [getattr(x, "_requires_grad", False) for x in reversed(inputs)]
+    others = sum(needs)  # how many operands need a gradient; the operand itself does not count
+    return [x for x, need in zip(reversed(inputs), needs) if others > need]
 
 
 def is_grad_enabled():
@@ -263,7 +279,7 @@ class Node:
 
     def __init__(self, inputs, backward, saves=True, view_of=None, saved=()):
         self._inputs = inputs
-        self._edges = tuple(_input_node(x) for x in inputs)
+        self._edges = tuple([_input_node(x) for x in inputs])
         self._backward = backward
         self._retained = None  # the output tensor, once it called retain_grad()
         self._saves = saves
@@ -342,9 +358,10 @@ def _input_grad(grad, value, edge):
     """``grad`` summed back to ``value``'s shape (Task 7.3) and cast to its dtype; None if not needed."""
     if grad is None or edge is None:
         return None
-    if np.shape(grad) != value._shape:
-        grad = _sum_to_shape(grad, value._shape)
-    return np.asarray(grad).astype(value._storage.dtype, copy=False)
+    grad = np.asarray(grad)
+    if grad.shape != value._shape:
+        grad = np.asarray(_sum_to_shape(grad, value._shape))
+    return grad.astype(value._storage.dtype, copy=False)
 
 
 class AccumulateGrad:

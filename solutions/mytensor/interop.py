@@ -80,7 +80,7 @@ def _check_numpy(array):
             "given numpy array has byte order different from the native byte order. Conversion "
             "between byte orders is currently not supported."
         )
-    if any(s < 0 for s in array.strides):
+    if min(array.strides, default=0) < 0:
         raise ValueError(
             "At least one stride in the given numpy array is negative, and tensors with negative "
             "strides are not currently supported. (You can probably work around this by making a "
@@ -152,8 +152,11 @@ def _shared_tensor(array, dtype):
     if array.size == 0:
         return tensor_module.Tensor(np.empty(0, dtype.numpy_type), array.shape, (0,) * array.ndim, 0)
     strides = tuple(s // array.itemsize for s in array.strides)
-    span = 1 + sum((n - 1) * s for n, s in zip(array.shape, strides))
-    storage = np.lib.stride_tricks.as_strided(array, (span,), (array.itemsize,))
+    if array.flags.c_contiguous:
+        storage = array.reshape(-1)  # already one flat run of memory: a view, and cheaper than as_strided
+    else:
+        span = 1 + sum((n - 1) * s for n, s in zip(array.shape, strides))
+        storage = np.lib.stride_tricks.as_strided(array, (span,), (array.itemsize,))
     return tensor_module.Tensor(storage, array.shape, strides, 0)
     ### END SOLUTION
 
