@@ -1,0 +1,175 @@
+"""Hostile or careless submission zips at intake, before any grading runs.
+
+A class folder of crafted zips goes through ``grade.from_zips`` once (no
+notebook runs, so this is cheap). For every case the promise is the same:
+the run goes on, an honest student beside the bad zips is filed intact,
+nothing is written outside ``submitted/``, and a zip that cannot be filed is
+reported with its file name and the fix.
+"""
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.grading import tiny
+from workbook import grade, intake
+from workbook.names import ASSIGNMENT
+
+NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+PACKAGE = {f"mytensor/{name}": text for name, text in tiny.REFERENCE.items()}
+STUB_PACKAGE = {f"mytensor/{name}": text for name, text in tiny.STUB.items()}
+ALLOWED = {"x1_double.ipynb": NOTEBOOK, **PACKAGE}
+
+
+def _zip(path, entries, manifest=None, method=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", method) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+        if manifest is not None:
+            zf.writestr("submission.json", manifest if isinstance(manifest, str) else json.dumps(manifest))
+    return path
+
+
+def _student(student, created="2025-01-01T00:00:00+00:00"):
+    return {"student_id": student, "created": created}
+
+
+def _non_utf8_name(path):
+    """A zip whose entry name is cp437 bytes without the UTF-8 flag, as old zip tools write."""
+    _zip(path, [*ALLOWED.items(), ("mytensor/cafX.py", "")], _student("oldzip"))
+    path.write_bytes(path.read_bytes().replace(b"cafX", b"caf\xe9"))
+
+
+# Zips that must be refused: (file name, entries, manifest, words the problem must hold).
+REFUSED = {
+    "manifest-list": ("a__mytensor-workbook.zip", ALLOWED, [1, 2], "submission.json"),
+    "id-number": ("b__mytensor-workbook.zip", ALLOWED, {"student_id": 123}, "submission.json"),
+    "created-number": ("c__mytensor-workbook.zip", ALLOWED, {"student_id": "c", "created": 5}, "submission.json"),
+    "created-not-time": ("d__mytensor-workbook.zip", ALLOWED, _student("d", "yesterday"), "created"),
+    "id-dotdot": ("e__mytensor-workbook.zip", ALLOWED, _student(".."), "student id"),
+    "id-dot": ("f__mytensor-workbook.zip", ALLOWED, _student("."), "student id"),
+    "name-dotdot": ("..__mytensor-workbook.zip", ALLOWED, None, "student id"),
+    "id-slash": ("g__mytensor-workbook.zip", ALLOWED, _student("../../x"), "student id"),
+    "bomb-bytes": ("h__mytensor-workbook.zip",
+                   {"x1_double.ipynb": NOTEBOOK, **{f"mytensor/m{i}.py": "#" * (2 * 2**20 - 1) for i in range(20)}},
+                   _student("h"), "limit"),
+    "bomb-files": ("i__mytensor-workbook.zip",
+                   {"x1_double.ipynb": NOTEBOOK, **{f"mytensor/m{i}.py": "" for i in range(intake.MAX_FILES + 1)}},
+                   _student("i"), "limit"),
+}
+
+
+@pytest.fixture(scope="module")
+def filed(tmp_path_factory):
+    """File one class folder holding every case beside an honest student."""
+    tmp = tmp_path_factory.mktemp("intake")
+    zips, root = tmp / "zips", tmp / "course"
+    zips.mkdir()
+    root.mkdir()
+    _zip(zips / "honest__mytensor-workbook.zip", ALLOWED.items(), _student("honest"))
+    for case, (name, entries, manifest, _) in REFUSED.items():
+        (zips / case).mkdir()
+        _zip(zips / case / name, entries.items(), manifest, zipfile.ZIP_DEFLATED)
+    _zip(zips / "long__mytensor-workbook.zip", [*ALLOWED.items(), (f"mytensor/{'a' * 300}.py", "")], _student("long"))
+    _zip(zips / "clash__mytensor-workbook.zip",
+         [*ALLOWED.items(), ("mytensor/a.py", ""), ("mytensor/a.py/b.py", "")], _student("clash"))
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        _zip(zips / "twice__mytensor-workbook.zip",
+             [*ALLOWED.items(), ("mytensor/ops.py", "# first\n"), ("mytensor/ops.py", "# second\n")], _student("twice"))
+    _zip(zips / "editions__mytensor-workbook.zip",
+         [*ALLOWED.items(), ("zh/x1_double.ipynb", NOTEBOOK), ("zh/mytensor/ops.py", "")], _student("editions"))
+    _non_utf8_name(zips / "oldzip__mytensor-workbook.zip")
+    _editions_with_offsets(zips)
+    _zip(zips / "Ada__mytensor-workbook.zip", ALLOWED.items(), _student("Ada"))
+    _zip(zips / "ada__mytensor-workbook.zip", ALLOWED.items(), _student("ada"))
+    folders, problems, notes = grade.from_zips(root, zips)
+    return root, folders, problems, notes
+
+
+def _editions_with_offsets(zips):
+    """One student, two editions: the later zip (UTC) must win over the earlier one written at +08:00.
+
+    As text, "09:00+08:00" sorts after "02:00+00:00", but it is 01:00 UTC; the
+    earlier zip is also given the later file time, so only the real times decide.
+    """
+    english = _zip(zips / "both__mytensor-workbook-en.zip", [("x1_double.ipynb", NOTEBOOK), *STUB_PACKAGE.items()],
+                   _student("both", "2025-03-01T09:00:00+08:00"))
+    chinese = _zip(zips / "both__mytensor-workbook-zh.zip", ALLOWED.items(), _student("both", "2025-03-01T02:00:00Z"))
+    os.utime(chinese, (1_000_000_000, 1_000_000_000))
+    os.utime(english, (2_000_000_000, 2_000_000_000))
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_bad_zip_is_refused_with_its_file_and_the_fix(filed, case):
+    _, _, problems, _ = filed
+    name, _, _, words = REFUSED[case]
+    found = [p for p in problems if f"/{case}/{name}" in p]
+    assert len(found) == 1, (case, problems)
+    assert words in found[0] and "make submit" in found[0], found[0]
+
+
+def test_honest_student_is_filed_intact(filed):
+    _, folders, _, notes = filed
+    folder = folders["honest"]
+    assert (folder / "mytensor" / "ops.py").read_text() == tiny.REFERENCE["ops.py"]
+    assert notes["honest"] == []
+
+
+def test_nothing_is_written_outside_submitted(filed):
+    root, folders, _, _ = filed
+    assert sorted(p.name for p in root.iterdir()) == ["submitted"]
+    assert all(folder.parent.parent == root / "submitted" for folder in folders.values())
+    assert all(folder.name == ASSIGNMENT for folder in folders.values())
+
+
+@pytest.mark.parametrize("student, left_out", [("long", "a" * 300), ("clash", "mytensor/a.py/b.py")])
+def test_an_unwritable_entry_is_left_out_and_said(filed, student, left_out):
+    _, folders, _, notes = filed
+    assert (folders[student] / "mytensor" / "ops.py").read_text() == tiny.REFERENCE["ops.py"]
+    assert any(left_out in note for note in notes[student]), notes[student]
+
+
+def test_duplicate_entries_file_the_last_one(filed):
+    _, folders, _, _ = filed
+    assert (folders["twice"] / "mytensor" / "ops.py").read_text() == "# second\n"
+
+
+def test_a_zip_with_both_editions_files_only_its_top_notebooks(filed):
+    _, folders, _, notes = filed
+    present = sorted(str(p.relative_to(folders["editions"])) for p in folders["editions"].rglob("*") if p.is_file())
+    assert present == ["mytensor/__init__.py", "mytensor/ops.py", "timestamp.txt", "x1_double.ipynb"]
+    assert {"left out zh/x1_double.ipynb", "left out zh/mytensor/ops.py"} <= set(notes["editions"])
+
+
+def test_a_non_utf8_entry_name_is_filed_without_a_crash(filed):
+    _, folders, _, _ = filed
+    assert [p.name for p in (folders["oldzip"] / "mytensor").glob("caf*.py")] == ["caf\u0398.py"]
+
+
+def test_the_later_edition_wins_by_its_real_time(filed):
+    _, folders, problems, _ = filed
+    assert (folders["both"] / "mytensor" / "ops.py").read_text() == tiny.REFERENCE["ops.py"]
+    assert any("both__mytensor-workbook-en.zip: superseded by" in p and p.endswith("-zh.zip") for p in problems)
+
+
+def test_ids_that_differ_only_by_case_are_flagged(filed):
+    _, folders, problems, _ = filed
+    assert {"Ada", "ada"} <= set(folders)
+    assert any("'Ada'" in p and "'ada'" in p and "case" in p for p in problems), problems
+
+
+def test_read_zip_refuses_a_manifest_that_is_not_an_object(tmp_path):
+    archive = _zip(tmp_path / "x__mytensor-workbook.zip", ALLOWED.items(), '"just text"')
+    with pytest.raises(intake.BadSubmission, match=r"submission\.json.*make submit"):
+        intake.read_zip(archive)
+
+
+def test_limits_leave_room_for_the_whole_reference(tmp_path):
+    """A full honest submission, both editions' notebooks included, is far below the limits."""
+    repo = Path(__file__).resolve().parents[1]
+    files = [*repo.glob("notebooks/*.ipynb"), *repo.glob("mytensor/**/*.py")]
+    assert len(files) < intake.MAX_FILES / 5
+    assert sum(p.stat().st_size for p in files) < intake.MAX_BYTES / 5
