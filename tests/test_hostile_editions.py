@@ -83,6 +83,10 @@ def filed(tmp_path_factory):
          [*ALLOWED.items(), ("zh/x1_double.ipynb", NOTEBOOK), ("zh/mytensor/ops.py", "")], _student("editions"))
     _non_utf8_name(zips / "oldzip__mytensor-workbook.zip")
     _editions_with_offsets(zips)
+    _zip(zips / "mallory__mytensor-workbook.zip", [("x1_double.ipynb", NOTEBOOK), *STUB_PACKAGE.items()],
+         _student("victim", "2025-06-01T00:00:00Z"))
+    _zip(zips / "victim__mytensor-workbook.zip", ALLOWED.items(), _student("victim", "2025-05-01T00:00:00Z"))
+    _zip(zips / "lms_42_7_canvas__mytensor-workbook.zip", ALLOWED.items(), _student("canvas"))
     _zip(zips / "Ada__mytensor-workbook.zip", ALLOWED.items(), _student("Ada"))
     _zip(zips / "ada__mytensor-workbook.zip", ALLOWED.items(), _student("ada"))
     folders, problems, notes = grade.from_zips(root, zips)
@@ -173,3 +177,12 @@ def test_limits_leave_room_for_the_whole_reference(tmp_path):
     files = [*repo.glob("notebooks/*.ipynb"), *repo.glob("mytensor/**/*.py")]
     assert len(files) < intake.MAX_FILES / 5
     assert sum(p.stat().st_size for p in files) < intake.MAX_BYTES / 5
+
+
+def test_a_zip_filed_under_another_students_id_is_flagged(filed):
+    """Mallory's newer zip claims to be the victim's: it is graded (the LMS may rename files) but flagged,
+    and the victim's own zip is reported as superseded, so the instructor can see both."""
+    _, _, problems, notes = filed
+    assert any("'mallory'" in n and "'victim'" in n for n in notes["victim"]), notes["victim"]
+    assert any("/victim__mytensor-workbook.zip: superseded by" in p and "/mallory__" in p for p in problems), problems
+    assert notes["canvas"] == []

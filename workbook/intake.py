@@ -80,10 +80,24 @@ def read_zip(archive):
             f"{archive}: student id {student!r} must start with a letter or digit and hold only "
             f"A-Z a-z 0-9 . _ -; {RESUBMIT_HINT} with --student set to the id"
         )
+    notes += _name_disagrees(archive, student)
     if not any(name.startswith(f"{integrity.PACKAGE}/") for name in files):
         notes.append("no mytensor/ package in the zip: every test will fail")
     created = manifest.get("created", "")
     return Unpacked(student, Path(archive), created, _moment(created, archive), files, notes)
+
+
+def _name_disagrees(archive, student):
+    """A note when the zip's name says another student than its manifest (one student filing as another).
+
+    An LMS may put its own prefix before the name (Canvas: ``name_id_id_<file>``), so a
+    name that ends in ``_<student>`` agrees.
+    """
+    match = NAME.search(Path(archive).name)
+    named = match["student"] if match else student
+    if named == student or named.endswith(f"_{student}"):
+        return []
+    return [f"the zip's name says {named!r} but its submission.json says {student!r}: check who sent it"]
 
 
 def _moment(created, archive):
