@@ -9,6 +9,7 @@ reported with its file name and the fix.
 
 import json
 import os
+import struct
 import zipfile
 from pathlib import Path
 
@@ -43,6 +44,45 @@ def _non_utf8_name(path):
     path.write_bytes(path.read_bytes().replace(b"cafX", b"caf\xe9"))
 
 
+def _patch_headers(path, local_offset, central_offset, value):
+    """Set one 2-byte field in every local and central header of a zip."""
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", local_offset), (b"PK\x01\x02", central_offset)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset:at + offset + 2] = struct.pack("<H", value)
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
+def _deflated(path):
+    return _zip(path, ALLOWED.items(), _student(path.parent.name), zipfile.ZIP_DEFLATED)
+
+
+def _encrypted(path):
+    _patch_headers(_deflated(path), 6, 8, 0x1)  # general purpose flag bit 0: encrypted
+
+
+def _deflate64(path):
+    _patch_headers(_deflated(path), 8, 10, 9)  # compression method 9, which zipfile cannot read
+
+
+def _corrupt_stream(path):
+    data = bytearray(_deflated(path).read_bytes())
+    start = data.find(b"x1_double.ipynb") + len("x1_double.ipynb")
+    data[start:start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+
+
+def _dangling_link(path):
+    path.symlink_to(path.parent / "gone.zip")
+
+
+# Files that look like zips but cannot be read: each is reported, the run goes on.
+DAMAGED = {"encrypted": _encrypted, "deflate64": _deflate64, "corrupt-stream": _corrupt_stream,
+           "dangling-link": _dangling_link}
+
+
 # Zips that must be refused: (file name, entries, manifest, words the problem must hold).
 REFUSED = {
     "manifest-list": ("a__mytensor-workbook.zip", ALLOWED, [1, 2], "submission.json"),
@@ -53,6 +93,7 @@ REFUSED = {
     "id-dot": ("f__mytensor-workbook.zip", ALLOWED, _student("."), "student id"),
     "name-dotdot": ("..__mytensor-workbook.zip", ALLOWED, None, "student id"),
     "id-slash": ("g__mytensor-workbook.zip", ALLOWED, _student("../../x"), "student id"),
+    "id-too-long": ("j__mytensor-workbook.zip", ALLOWED, _student("a" * 101), "student id"),
     "bomb-bytes": ("h__mytensor-workbook.zip",
                    {"x1_double.ipynb": NOTEBOOK, **{f"mytensor/m{i}.py": "#" * (2 * 2**20 - 1) for i in range(20)}},
                    _student("h"), "limit"),
@@ -82,6 +123,11 @@ def filed(tmp_path_factory):
     _zip(zips / "editions__mytensor-workbook.zip",
          [*ALLOWED.items(), ("zh/x1_double.ipynb", NOTEBOOK), ("zh/mytensor/ops.py", "")], _student("editions"))
     _non_utf8_name(zips / "oldzip__mytensor-workbook.zip")
+    for case, make in DAMAGED.items():
+        (zips / case).mkdir()
+        make(zips / case / "s__mytensor-workbook.zip")
+    (zips / "folder.zip").mkdir()
+    _zip(zips / "folder.zip" / "inner__mytensor-workbook.zip", ALLOWED.items(), _student("inner"))
     _editions_with_offsets(zips)
     _zip(zips / "mallory__mytensor-workbook.zip", [("x1_double.ipynb", NOTEBOOK), *STUB_PACKAGE.items()],
          _student("victim", "2025-06-01T00:00:00Z"))
@@ -113,6 +159,18 @@ def test_bad_zip_is_refused_with_its_file_and_the_fix(filed, case):
     found = [p for p in problems if f"/{case}/{name}" in p]
     assert len(found) == 1, (case, problems)
     assert words in found[0] and "make submit" in found[0], found[0]
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_unreadable_zip_is_reported_with_its_file_and_the_fix(filed, case):
+    _, _, problems, _ = filed
+    found = [p for p in problems if f"/{case}/s__mytensor-workbook.zip: not a readable zip" in p]
+    assert len(found) == 1 and "make submit" in found[0], (case, problems)
+
+
+def test_a_folder_named_like_a_zip_is_searched_not_read(filed):
+    _, folders, problems, _ = filed
+    assert "inner" in folders and not any("folder.zip:" in p for p in problems)
 
 
 def test_honest_student_is_filed_intact(filed):

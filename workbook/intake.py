@@ -17,6 +17,7 @@ import re
 import shutil
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +26,13 @@ from workbook.course import ASSIGNMENT
 
 NAME = re.compile(r"(?P<student>[A-Za-z0-9._-]+?)__" + re.escape(ASSIGNMENT))
 # An id names a folder: "." and ".." would file a submission outside submitted/.
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # A whole honest submission (notebooks of both editions and the package) is
 # about 0.8 MB in 40 files; these limits stop a zip that unpacks to gigabytes.
 MAX_FILES = 500
 MAX_BYTES = 32 * 2**20
+# What zipfile raises for a damaged, encrypted or oddly compressed zip, or one that cannot be opened.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 RESUBMIT_HINT = "ask the student to run `make submit` (python -m workbook submit) and upload the new zip"
 
@@ -58,7 +61,7 @@ def find_zips(folder):
             f"error: {folder} is not a folder. Pass the folder that holds the students' "
             f".zip files (the LMS download, unzipped once), or --exchange."
         )
-    zips = sorted(folder.rglob("*.zip"))
+    zips = sorted(path for path in folder.rglob("*.zip") if not path.is_dir())
     if not zips:
         raise SystemExit(f"error: no .zip files in {folder}. Expected <student>__{ASSIGNMENT}.zip files.")
     return zips
@@ -72,13 +75,13 @@ def read_zip(archive):
             manifest = _manifest(zf, members, archive)
             top = _top_folder(members, archive)
             files, notes = _allowed_members(zf, members, top, archive)
-    except zipfile.BadZipFile as error:
+    except UNREADABLE as error:
         raise BadSubmission(f"{archive}: not a readable zip ({error}); {RESUBMIT_HINT}") from None
     student = manifest.get("student_id") or _name_student(archive)
     if not STUDENT_ID.fullmatch(student):
         raise BadSubmission(
-            f"{archive}: student id {student!r} must start with a letter or digit and hold only "
-            f"A-Z a-z 0-9 . _ -; {RESUBMIT_HINT} with --student set to the id"
+            f"{archive}: student id {student!r} must start with a letter or digit and hold at most "
+            f"100 of A-Z a-z 0-9 . _ -; {RESUBMIT_HINT} with --student set to the id"
         )
     notes += _name_disagrees(archive, student)
     if not any(name.startswith(f"{integrity.PACKAGE}/") for name in files):
