@@ -94,6 +94,9 @@ REFUSED = {
     "name-dotdot": ("..__mytensor-workbook.zip", ALLOWED, None, "student id"),
     "id-slash": ("g__mytensor-workbook.zip", ALLOWED, _student("../../x"), "student id"),
     "id-too-long": ("j__mytensor-workbook.zip", ALLOWED, _student("a" * 101), "student id"),
+    "id-fullwidth": ("k__mytensor-workbook.zip", ALLOWED, _student("\uff41\uff44\uff41"), "student id"),
+    "id-combining": ("l__mytensor-workbook.zip", ALLOWED, _student("ada\u0301"), "student id"),
+    "name-fullwidth": ("\uff41\uff44\uff41__mytensor-workbook.zip", ALLOWED, None, "name does not say"),
     "bomb-bytes": ("h__mytensor-workbook.zip",
                    {"x1_double.ipynb": NOTEBOOK, **{f"mytensor/m{i}.py": "#" * (2 * 2**20 - 1) for i in range(20)}},
                    _student("h"), "limit"),
@@ -132,7 +135,8 @@ def filed(tmp_path_factory):
     _zip(zips / "mallory__mytensor-workbook.zip", [("x1_double.ipynb", NOTEBOOK), *STUB_PACKAGE.items()],
          _student("victim", "2025-06-01T00:00:00Z"))
     _zip(zips / "victim__mytensor-workbook.zip", ALLOWED.items(), _student("victim", "2025-05-01T00:00:00Z"))
-    _zip(zips / "lms_42_7_canvas__mytensor-workbook.zip", ALLOWED.items(), _student("canvas"))
+    _zip(zips / "\u5f20\u4e09_42_7_canvas__mytensor-workbook.zip", ALLOWED.items(), _student("canvas"))
+    _zip(zips / "future__mytensor-workbook.zip", ALLOWED.items(), _student("future", "2999-01-01T00:00:00+00:00"))
     _zip(zips / "Ada__mytensor-workbook.zip", ALLOWED.items(), _student("Ada"))
     _zip(zips / "ada__mytensor-workbook.zip", ALLOWED.items(), _student("ada"))
     folders, problems, notes = grade.from_zips(root, zips)
@@ -244,3 +248,9 @@ def test_a_zip_filed_under_another_students_id_is_flagged(filed):
     assert any("'mallory'" in n and "'victim'" in n for n in notes["victim"]), notes["victim"]
     assert any("/victim__mytensor-workbook.zip: superseded by" in p and "/mallory__" in p for p in problems), problems
     assert notes["canvas"] == []
+
+
+def test_a_time_in_the_future_is_flagged(filed):
+    _, _, _, notes = filed
+    assert any("2999-01-01" in n and "future" in n for n in notes["future"]), notes["future"]
+    assert not any("future" in n for n in notes["honest"])

@@ -87,7 +87,11 @@ def read_zip(archive):
     if not any(name.startswith(f"{integrity.PACKAGE}/") for name in files):
         notes.append("no mytensor/ package in the zip: every test will fail")
     created = manifest.get("created", "")
-    return Unpacked(student, Path(archive), created, _moment(created, archive), files, notes)
+    moment = _moment(created, archive)
+    if moment > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1):
+        notes.append(f"submission.json says the zip was made at {created}, in the future; it wins over "
+                     f"every other zip of this student")
+    return Unpacked(student, Path(archive), created, moment, files, notes)
 
 
 def _name_disagrees(archive, student):
