@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.grading import tiny
-from workbook import grade, intake
+from workbook import course, grade, intake, report
 from workbook.names import ASSIGNMENT
 
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -254,3 +254,19 @@ def test_a_time_in_the_future_is_flagged(filed):
     _, _, _, notes = filed
     assert any("2999-01-01" in n and "future" in n for n in notes["future"]), notes["future"]
     assert not any("future" in n for n in notes["honest"])
+
+
+@pytest.mark.slow
+def test_ids_named_like_the_graders_logs_cost_no_one_their_grade(tmp_path):
+    """Student work and the graders' logs share no folder, so ids such as ``grader-0.log`` block no grader."""
+    notebooks, package = tiny.write_source(tmp_path / "src")
+    root = course.build(tmp_path / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
+    students = ["grader-0.log", "grader-1.log", "honest"]
+    for student in students:
+        tiny.make_zip(tmp_path / "zips" / f"{student}__mytensor-workbook.zip", root / "release" / tiny.ASSIGNMENT,
+                      tiny.REFERENCE, student)
+    folders, problems, _ = grade.from_zips(root, tmp_path / "zips", tiny.ASSIGNMENT)
+    results = grade.grade_all(root, folders, 2, tiny.ASSIGNMENT, timeout=300)
+    table = report.collect(root, tiny.ASSIGNMENT, results)
+    assert problems == []
+    assert {row["student_id"]: row["total"] for row in table.rows} == dict.fromkeys(students, tiny.points())

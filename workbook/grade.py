@@ -242,7 +242,8 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
     def one(student, folder):
         grader = graders.get()
         try:
-            return grade_one(grader, root, base, student, folder, assignment, timeout)
+            # students get a folder of their own: an id such as "grader-0.log" must not take a grader's log
+            return grade_one(grader, root, Path(base) / "students", student, folder, assignment, timeout)
         finally:
             graders.put(grader)
 
