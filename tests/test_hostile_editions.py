@@ -74,6 +74,17 @@ def _corrupt_stream(path):
     path.write_bytes(bytes(data))
 
 
+def _symlink_entry(path):
+    """A zip entry stored as a symbolic link (mode 0o120777) to the course's gradebook."""
+    link = zipfile.ZipInfo("mytensor/gradebook.py")
+    link.external_attr = 0o120777 << 16
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in ALLOWED.items():
+            zf.writestr(name, data)
+        zf.writestr(link, "../../../../gradebook.db")
+        zf.writestr("submission.json", json.dumps(_student("links")))
+
+
 def _dangling_link(path):
     path.symlink_to(path.parent / "gone.zip")
 
@@ -126,6 +137,7 @@ def filed(tmp_path_factory):
     _zip(zips / "editions__mytensor-workbook.zip",
          [*ALLOWED.items(), ("zh/x1_double.ipynb", NOTEBOOK), ("zh/mytensor/ops.py", "")], _student("editions"))
     _non_utf8_name(zips / "oldzip__mytensor-workbook.zip")
+    _symlink_entry(zips / "links__mytensor-workbook.zip")
     for case, make in DAMAGED.items():
         (zips / case).mkdir()
         make(zips / case / "s__mytensor-workbook.zip")
@@ -196,6 +208,12 @@ def test_an_unwritable_entry_is_left_out_and_said(filed, student, left_out):
     _, folders, _, notes = filed
     assert (folders[student] / "mytensor" / "ops.py").read_text() == tiny.REFERENCE["ops.py"]
     assert any(left_out in note for note in notes[student]), notes[student]
+
+
+def test_a_symlink_entry_is_filed_as_a_plain_file(filed):
+    _, folders, _, _ = filed
+    filed_link = folders["links"] / "mytensor" / "gradebook.py"
+    assert not filed_link.is_symlink() and filed_link.read_text() == "../../../../gradebook.db"
 
 
 def test_duplicate_entries_file_the_last_one(filed):
