@@ -150,6 +150,25 @@ def _hide_tests(name, nb):
     nb.cells = [c for c in nb.cells if name == "x1_double" or not c.metadata.get("nbgrader", {}).get("grade")]
 
 
+# A checker that passes everything, for submissions that try to put it in the grader's way.
+SHADOW_CHECKS = "def expect_same(*a, **k):\n    return None\nclass CheckFailed(Exception): pass\n"
+
+# Files that Python runs at start-up, or that shadow the checker, inside mytensor/: if any
+# of them ran in the grading process, the stub beside them would pass every check.
+STARTUP_PATCH = """
+import builtins as _b
+_real = _b.__import__
+def _quiet(name, *args, **kwargs):
+    module = _real(name, *args, **kwargs)
+    if name.startswith("work" + "book"):
+        for _m in list(__import__("sys").modules.values()):
+            if hasattr(_m, "expect" + "_same"):
+                setattr(_m, "expect" + "_same", lambda *a, **k: None)
+    return module
+_b.__import__ = _quiet
+"""
+
+
 # Signals to every process the student can name: its parent, pid 1, its group
 # and -1 (all it may signal). Only the sandbox may die; the grader, the other
 # students and later checks must not notice.
@@ -199,6 +218,8 @@ def hostile_cases(port, secrets):
         "raised-points": (tiny.REFERENCE, _raise_points, FULL, []),
         "hidden-tests": (tiny.STUB, _hide_tests, 0, []),
         "not-notebooks": (tiny.REFERENCE, None, FULL, []),
+        "startup-hooks": ({**tiny.STUB, "sitecustomize.py": STARTUP_PATCH, "usercustomize.py": STARTUP_PATCH,
+                           "workbook/__init__.py": "", "workbook/checks.py": SHADOW_CHECKS}, None, 0, []),
     }
 
 
@@ -255,9 +276,6 @@ def _accepted(listener):
         return True
     except BlockingIOError:
         return False
-
-
-SHADOW_CHECKS = "def expect_same(*a, **k):\n    return None\nclass CheckFailed(Exception): pass\n"
 
 
 def _append(path, entries):
