@@ -135,7 +135,9 @@ def _raise_points(name, nb):
     tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     for cell in tests:
         cell.metadata.nbgrader.points = 100
-    nb.cells.append(copy.deepcopy(tests[0]))
+    repeated = copy.deepcopy(tests[0])
+    repeated.id = "repeated-grade-id"
+    nb.cells.append(repeated)
     extra = {"grade": True, "solution": False, "locked": True, "points": 50, "grade_id": "task-9-9", "schema_version": 3}
     nb.cells.append(nbformat.v4.new_code_cell("pass", metadata={"nbgrader": extra}))
 
