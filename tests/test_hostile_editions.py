@@ -288,3 +288,13 @@ def test_ids_named_like_the_graders_logs_cost_no_one_their_grade(tmp_path):
     table = report.collect(root, tiny.ASSIGNMENT, results)
     assert problems == []
     assert {row["student_id"]: row["total"] for row in table.rows} == dict.fromkeys(students, tiny.points())
+
+
+@pytest.mark.parametrize("given", ["..", ".", "-rf", "a" * 101])
+def test_make_submit_refuses_an_id_that_grading_would_refuse(given):
+    from workbook import submit
+
+    with pytest.raises(SystemExit, match="start with a letter or digit"):
+        submit.student_id(given)
+    with pytest.raises(intake.BadSubmission, match="student id"):
+        intake._student_id({"student_id": given}, Path("x.zip"))

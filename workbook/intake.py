@@ -23,10 +23,9 @@ from pathlib import Path
 
 from workbook import integrity
 from workbook.course import ASSIGNMENT
+from workbook.names import STUDENT_ID
 
 NAME = re.compile(r"(?P<student>[A-Za-z0-9._-]+?)__" + re.escape(ASSIGNMENT))
-# An id names a folder: "." and ".." would file a submission outside submitted/.
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # A whole honest submission (notebooks of both editions and the package) is
 # about 0.8 MB in 40 files; these limits stop a zip that unpacks to gigabytes.
 MAX_FILES = 500
@@ -77,12 +76,7 @@ def read_zip(archive):
             files, notes = _allowed_members(zf, members, top, archive)
     except UNREADABLE as error:
         raise BadSubmission(f"{archive}: not a readable zip ({error}); {RESUBMIT_HINT}") from None
-    student = manifest.get("student_id") or _name_student(archive)
-    if not STUDENT_ID.fullmatch(student):
-        raise BadSubmission(
-            f"{archive}: student id {student!r} must start with a letter or digit and hold at most "
-            f"100 of A-Z a-z 0-9 . _ -; {RESUBMIT_HINT} with --student set to the id"
-        )
+    student = _student_id(manifest, archive)
     notes += _name_disagrees(archive, student)
     if not any(name.startswith(f"{integrity.PACKAGE}/") for name in files):
         notes.append("no mytensor/ package in the zip: every test will fail")
@@ -92,6 +86,17 @@ def read_zip(archive):
         notes.append(f"submission.json says the zip was made at {created}, in the future; it wins over "
                      f"every other zip of this student")
     return Unpacked(student, Path(archive), created, moment, files, notes)
+
+
+def _student_id(manifest, archive):
+    """The id from the manifest, else from the zip's name; refused unless it is a safe folder name."""
+    student = manifest.get("student_id") or _name_student(archive)
+    if not STUDENT_ID.fullmatch(student):
+        raise BadSubmission(
+            f"{archive}: student id {student!r} must start with a letter or digit and hold at most "
+            f"100 of A-Z a-z 0-9 . _ -; {RESUBMIT_HINT} with --student set to the id"
+        )
+    return student
 
 
 def _name_disagrees(archive, student):
