@@ -298,3 +298,27 @@ def test_make_submit_refuses_an_id_that_grading_would_refuse(given):
         submit.student_id(given)
     with pytest.raises(intake.BadSubmission, match="student id"):
         intake._student_id({"student_id": given}, Path("x.zip"))
+
+
+def test_crafted_exchange_timestamps_file_the_right_edition(tmp_path):
+    """On the exchange, timestamp.txt is written by the student's own ``nbgrader submit``: a claim.
+
+    Undecodable bytes must not stop the class's run, text that is no time must not win, and times
+    are compared as times (``09:00+08:00`` is before ``02:00 UTC``).
+    """
+    from workbook.names import ASSIGNMENT_ZH
+
+    stamps = {
+        "bytes": (b"2026-01-01 10:00:00.000000 UTC", b"\xff\xfe\x00garbage"),
+        "text": (b"2026-01-01 10:00:00.000000 UTC", b"zzz not a time"),
+        "zones": (b"2026-01-01T09:00:00+08:00", b"2026-01-01 02:00:00.000000 UTC"),
+    }
+    for student, (english, chinese) in stamps.items():
+        for assignment, stamp in ((ASSIGNMENT, english), (ASSIGNMENT_ZH, chinese)):
+            folder = tmp_path / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            (folder / "timestamp.txt").write_bytes(stamp)
+            (folder / "x1_creating.ipynb").write_text(assignment)
+    grade.file_chinese_submissions(tmp_path)
+    graded = {s: (tmp_path / "submitted" / s / ASSIGNMENT / "x1_creating.ipynb").read_text() for s in stamps}
+    assert graded == {"bytes": ASSIGNMENT, "text": ASSIGNMENT, "zones": ASSIGNMENT_ZH}

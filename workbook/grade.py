@@ -16,6 +16,7 @@ says how to get one; ``--no-sandbox`` grades anyway and marks every row
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
 import queue
@@ -308,11 +309,17 @@ def _collect_chinese(root):
 
 
 def _submitted_at(folder):
-    """nbgrader's ``timestamp.txt`` of a collected submission ('' when there is none)."""
+    """nbgrader's ``timestamp.txt`` of a collected submission, in UTC; the earliest time when unreadable.
+
+    The student's own ``nbgrader submit`` writes that file, so it is read as a claim: bytes that are
+    no time never win, and times in different zones compare as times.
+    """
+    from nbgrader.utils import parse_utc
+
     try:
-        return (Path(folder) / "timestamp.txt").read_text().strip()
-    except OSError:
-        return ""
+        return parse_utc((Path(folder) / "timestamp.txt").read_text().strip())
+    except (OSError, ValueError, OverflowError):
+        return datetime.datetime.min
 
 
 def file_chinese_submissions(root):
