@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.grading import tiny
-from workbook import course, grade, intake, report
+from workbook import course, grade, intake, integrity, report
 from workbook.names import ASSIGNMENT
 
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -138,6 +138,8 @@ def filed(tmp_path_factory):
          [*ALLOWED.items(), ("zh/x1_double.ipynb", NOTEBOOK), ("zh/mytensor/ops.py", "")], _student("editions"))
     _non_utf8_name(zips / "oldzip__mytensor-workbook.zip")
     _symlink_entry(zips / "links__mytensor-workbook.zip")
+    _zip(zips / "junk__mytensor-workbook.zip", [*ALLOWED.items(), *((f"junk/{i}.txt", "") for i in range(3000))],
+         _student("junk"))
     for case, make in DAMAGED.items():
         (zips / case).mkdir()
         make(zips / case / "s__mytensor-workbook.zip")
@@ -214,6 +216,13 @@ def test_a_symlink_entry_is_filed_as_a_plain_file(filed):
     _, folders, _, _ = filed
     filed_link = folders["links"] / "mytensor" / "gradebook.py"
     assert not filed_link.is_symlink() and filed_link.read_text() == "../../../../gradebook.db"
+
+
+def test_thousands_of_junk_entries_make_a_short_note(filed):
+    """The notes end up in one cell of grades.csv: the first files are named, the rest counted."""
+    _, folders, _, notes = filed
+    assert len(notes["junk"]) == integrity.LISTED + 1 and notes["junk"][-1] == "left out 2980 more files"
+    assert (folders["junk"] / "mytensor" / "ops.py").is_file()
 
 
 def test_duplicate_entries_file_the_last_one(filed):

@@ -141,7 +141,7 @@ def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, tim
     times = {}
     with timings.phase(times, "prepare"):
         work, left_out = prepare(root, base, student, submitted, assignment)
-    result = Result(student, [f"left out {name}" for name in left_out], work)
+    result = Result(student, integrity.left_out_notes(left_out), work)
     package = work / "submitted" / student / assignment
     torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"

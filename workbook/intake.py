@@ -157,18 +157,18 @@ def _top_folder(members, archive):
 
 
 def _allowed_members(zf, members, top, archive):
-    kept, notes = {}, []
+    kept, left_out = {}, []
     for name, info in members.items():
         relative = name[len(top):] if name.startswith(top) else name
         if relative == "submission.json":
             continue
         bad_path = relative.startswith("/") or ".." in relative.split("/")
         if bad_path or not integrity.allowed(relative) or info.file_size > integrity.MAX_FILE_BYTES:
-            notes.append(f"left out {name}")
+            left_out.append(name)
             continue
         kept[relative] = info
     _check_size(kept.values(), archive)
-    return {relative: zf.read(info) for relative, info in kept.items()}, notes
+    return {relative: zf.read(info) for relative, info in kept.items()}, integrity.left_out_notes(left_out)
 
 
 def _check_size(infos, archive):
