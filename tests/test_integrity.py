@@ -5,8 +5,11 @@ with two jobs; then every case's score, its flags, the honest student's full
 marks and the untouched gradebook and submissions are checked.
 """
 
+import copy
 import os
 import socket
+import warnings
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -127,6 +130,47 @@ for _root, _dirs, _files in _os.walk("/"):
 """
 
 
+def _raise_points(name, nb):
+    """Ask for more than the tasks are worth: raised points, a repeated grade id, an extra graded cell."""
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    for cell in tests:
+        cell.metadata.nbgrader.points = 100
+    repeated = copy.deepcopy(tests[0])
+    repeated.id = "repeated-grade-id"
+    nb.cells.append(repeated)
+    extra = {"grade": True, "solution": False, "locked": True, "points": 50, "grade_id": "task-9-9", "schema_version": 3}
+    nb.cells.append(nbformat.v4.new_code_cell("pass", metadata={"nbgrader": extra}))
+
+
+def _hide_tests(name, nb):
+    """Make the tests disappear: test cells turned into markdown in x1, deleted in x2; stale checksums."""
+    for cell in nb.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        grading.update(checksum="0" * 32, locked=False, schema_version=99)
+        if grading.get("grade") and name == "x1_double":
+            cell.cell_type, cell.outputs, cell.execution_count = "markdown", [], None
+    nb.cells = [c for c in nb.cells if name == "x1_double" or not c.metadata.get("nbgrader", {}).get("grade")]
+
+
+# A checker that passes everything, for submissions that try to put it in the grader's way.
+SHADOW_CHECKS = "def expect_same(*a, **k):\n    return None\nclass CheckFailed(Exception): pass\n"
+
+# Files that Python runs at start-up, or that shadow the checker, inside mytensor/: if any
+# of them ran in the grading process, the stub beside them would pass every check.
+STARTUP_PATCH = """
+import builtins as _b
+_real = _b.__import__
+def _quiet(name, *args, **kwargs):
+    module = _real(name, *args, **kwargs)
+    if name.startswith("work" + "book"):
+        for _m in list(__import__("sys").modules.values()):
+            if hasattr(_m, "expect" + "_same"):
+                setattr(_m, "expect" + "_same", lambda *a, **k: None)
+    return module
+_b.__import__ = _quiet
+"""
+
+
 # Signals to every process the student can name: its parent, pid 1, its group
 # and -1 (all it may signal). Only the sandbox may die; the grader, the other
 # students and later checks must not notice.
@@ -173,6 +217,21 @@ def hostile_cases(port, secrets):
         "pipe-write": ({**tiny.REFERENCE, "ops.py": _ops(PIPE_WRITE)}, None, X2, []),
         "kill-everything": ({**tiny.REFERENCE, "ops.py": _ops(KILL_EVERYTHING)}, None, X2, []),
         "shadow-workbook": ({**tiny.REFERENCE}, None, FULL, ["left out workbook/checks.py"]),
+        "raised-points": (tiny.REFERENCE, _raise_points, FULL, []),
+        "hidden-tests": (tiny.STUB, _hide_tests, 0, []),
+        "not-notebooks": (tiny.REFERENCE, None, FULL, []),
+        "startup-hooks": ({**tiny.STUB, "sitecustomize.py": STARTUP_PATCH, "usercustomize.py": STARTUP_PATCH,
+                           "workbook/__init__.py": "", "workbook/checks.py": SHADOW_CHECKS}, None, 0, []),
+    }
+
+
+def _extra_entries(marker):
+    """Entries appended to a zip after it was made (the last copy of a name is the one filed)."""
+    outside = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"open({str(marker)!r}, 'w').write('ran')")])
+    return {
+        "shadow-workbook": {"workbook/__init__.py": "", "workbook/checks.py": SHADOW_CHECKS},
+        "not-notebooks": {"x1_double.ipynb": "{not json", "x2_triple.ipynb": "[1, 2, 3]",
+                          "x3_extra.ipynb": nbformat.writes(outside)},
     }
 
 
@@ -198,7 +257,8 @@ def graded(tmp_path_factory):
         release = root / "release" / tiny.ASSIGNMENT
         for student, (files, edit, _, _) in cases.items():
             tiny.make_zip(zips / f"{student}__mytensor-workbook.zip", release, files, student, edit)
-        _add_shadow(zips / "shadow-workbook__mytensor-workbook.zip")
+        for student, entries in _extra_entries(tmp / "extra-notebook-ran").items():
+            _append(zips / f"{student}__mytensor-workbook.zip", entries)
         folders, problems, notes = grade.from_zips(root, zips, tiny.ASSIGNMENT)
         before = _snapshot(root / "submitted")
         results = grade.grade_all(root, folders, 2, tiny.ASSIGNMENT, timeout=300)
@@ -220,12 +280,11 @@ def _accepted(listener):
         return False
 
 
-def _add_shadow(path):
-    import zipfile
-
-    with zipfile.ZipFile(path, "a") as zf:
-        zf.writestr("workbook/__init__.py", "")
-        zf.writestr("workbook/checks.py", "def expect_same(*a, **k):\n    return None\nclass CheckFailed(Exception): pass\n")
+def _append(path, entries):
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as zf:
+        warnings.simplefilter("ignore")  # a repeated name is the point
+        for name, data in entries.items():
+            zf.writestr(name, data)
 
 
 def _snapshot(folder):
@@ -339,3 +398,10 @@ def test_copy_submission_keeps_only_notebooks_and_package(tmp_path):
     kept = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert kept == ["mytensor/__init__.py", "x1.ipynb"]
     assert "workbook/checks.py" in left_out and "mytensor/link.py" in left_out
+
+
+def test_unknown_notebook_never_runs(graded):
+    """A notebook the release does not hold is not run: its code would run outside the sandbox."""
+    root, _, _, _ = graded
+    assert not (root.parent / "extra-notebook-ran").exists()
+    assert (root / "submitted" / "not-notebooks" / tiny.ASSIGNMENT / "x3_extra.ipynb").is_file()

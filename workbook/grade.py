@@ -16,6 +16,7 @@ says how to get one; ``--no-sandbox`` grades anyway and marks every row
 
 import argparse
 import contextlib
+import datetime
 import json
 import os
 import queue
@@ -142,7 +143,7 @@ def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, tim
     times = {}
     with timings.phase(times, "prepare"):
         work, left_out = prepare(root, base, student, submitted, assignment)
-    result = Result(student, [f"left out {name}" for name in left_out], work)
+    result = Result(student, integrity.left_out_notes(left_out), work)
     package = work / "submitted" / student / assignment
     torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"
@@ -244,7 +245,8 @@ def grade_all(root, submissions, jobs=1, assignment=ASSIGNMENT, timeout=STUDENT_
     def one(student, folder):
         grader = graders.get()
         try:
-            return grade_one(grader, root, base, student, folder, assignment, timeout)
+            # students get a folder of their own: an id such as "grader-0.log" must not take a grader's log
+            return grade_one(grader, root, Path(base) / "students", student, folder, assignment, timeout)
         finally:
             graders.put(grader)
 
@@ -309,11 +311,17 @@ def _collect_chinese(root):
 
 
 def _submitted_at(folder):
-    """nbgrader's ``timestamp.txt`` of a collected submission ('' when there is none)."""
+    """nbgrader's ``timestamp.txt`` of a collected submission, in UTC; the earliest time when unreadable.
+
+    The student's own ``nbgrader submit`` writes that file, so it is read as a claim: bytes that are
+    no time never win, and times in different zones compare as times.
+    """
+    from nbgrader.utils import parse_utc
+
     try:
-        return (Path(folder) / "timestamp.txt").read_text().strip()
-    except OSError:
-        return ""
+        return parse_utc((Path(folder) / "timestamp.txt").read_text().strip())
+    except (OSError, ValueError, OverflowError):
+        return datetime.datetime.min
 
 
 def file_chinese_submissions(root):

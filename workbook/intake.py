@@ -5,22 +5,34 @@ A zip made by ``python -m workbook submit`` is named
 ``mytensor/`` beside them and ``submission.json`` (the student id and the
 time). LMSs rename files, so the id is read from ``submission.json`` first and
 from the name second. Only allowed files are written (see
-:func:`workbook.integrity.allowed`); a previous, different copy of a student's
-submission is moved to ``superseded/``, never deleted.
+:func:`workbook.integrity.allowed`), up to :data:`MAX_FILES` files and
+:data:`MAX_BYTES` in all; a previous, different copy of a student's
+submission is moved to ``superseded/``, never deleted. The newest zip of a
+student counts, by the real time of ``created`` (time zones included).
 """
 
+import datetime
 import json
 import re
 import shutil
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook import integrity
 from workbook.course import ASSIGNMENT
+from workbook.names import STUDENT_ID
 
 NAME = re.compile(r"(?P<student>[A-Za-z0-9._-]+?)__" + re.escape(ASSIGNMENT))
+# A whole honest submission (notebooks of both editions and the package) is
+# about 0.8 MB in 40 files; these limits stop a zip that unpacks to gigabytes.
+MAX_FILES = 500
+MAX_BYTES = 32 * 2**20
+# What zipfile raises for a damaged, encrypted or oddly compressed zip, or one that cannot be opened.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 RESUBMIT_HINT = "ask the student to run `make submit` (python -m workbook submit) and upload the new zip"
 
 
@@ -35,6 +47,7 @@ class Unpacked:
     student: str
     archive: Path
     created: str
+    moment: datetime.datetime = EARLIEST
     files: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
 
@@ -47,7 +60,7 @@ def find_zips(folder):
             f"error: {folder} is not a folder. Pass the folder that holds the students' "
             f".zip files (the LMS download, unzipped once), or --exchange."
         )
-    zips = sorted(folder.rglob("*.zip"))
+    zips = sorted(path for path in folder.rglob("*.zip") if not path.is_dir())
     if not zips:
         raise SystemExit(f"error: no .zip files in {folder}. Expected <student>__{ASSIGNMENT}.zip files.")
     return zips
@@ -60,15 +73,56 @@ def read_zip(archive):
             members = {info.filename: info for info in zf.infolist() if not info.is_dir()}
             manifest = _manifest(zf, members, archive)
             top = _top_folder(members, archive)
-            files, notes = _allowed_members(zf, members, top)
-    except zipfile.BadZipFile as error:
+            files, notes = _allowed_members(zf, members, top, archive)
+    except UNREADABLE as error:
         raise BadSubmission(f"{archive}: not a readable zip ({error}); {RESUBMIT_HINT}") from None
-    student = manifest.get("student_id") or _name_student(archive)
-    if not NAME.fullmatch(f"{student}__{ASSIGNMENT}"):
-        raise BadSubmission(f"{archive}: student id {student!r} has characters other than A-Z a-z 0-9 . _ -")
+    student = _student_id(manifest, archive)
+    notes += _name_disagrees(archive, student)
     if not any(name.startswith(f"{integrity.PACKAGE}/") for name in files):
         notes.append("no mytensor/ package in the zip: every test will fail")
-    return Unpacked(student, Path(archive), manifest.get("created", ""), files, notes)
+    created = manifest.get("created", "")
+    moment = _moment(created, archive)
+    if moment > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1):
+        notes.append(f"submission.json says the zip was made at {created}, in the future; it wins over "
+                     f"every other zip of this student")
+    return Unpacked(student, Path(archive), created, moment, files, notes)
+
+
+def _student_id(manifest, archive):
+    """The id from the manifest, else from the zip's name; refused unless it is a safe folder name."""
+    student = manifest.get("student_id") or _name_student(archive)
+    if not STUDENT_ID.fullmatch(student):
+        raise BadSubmission(
+            f"{archive}: student id {student!r} must start with a letter or digit and hold at most "
+            f"100 of A-Z a-z 0-9 . _ -; {RESUBMIT_HINT} with --student set to the id"
+        )
+    return student
+
+
+def _name_disagrees(archive, student):
+    """A note when the zip's name says another student than its manifest (one student filing as another).
+
+    An LMS may put its own prefix before the name (Canvas: ``name_id_id_<file>``), so a
+    name that ends in ``_<student>`` agrees.
+    """
+    match = NAME.search(Path(archive).name)
+    named = match["student"] if match else student
+    if named == student or named.endswith(f"_{student}"):
+        return []
+    return [f"the zip's name says {named!r} but its submission.json says {student!r}: check who sent it"]
+
+
+def _moment(created, archive):
+    """The UTC time of ``created`` (ISO 8601; no offset means UTC), or :data:`EARLIEST` when empty."""
+    if not created:
+        return EARLIEST
+    try:
+        moment = datetime.datetime.fromisoformat(created)
+    except ValueError:
+        raise BadSubmission(
+            f"{archive}: 'created' in submission.json is {created!r}, not an ISO 8601 time; {RESUBMIT_HINT}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 
 def _manifest(zf, members, archive):
@@ -76,9 +130,17 @@ def _manifest(zf, members, archive):
     if name is None:
         return {}
     try:
-        return json.loads(zf.read(name))
+        manifest = json.loads(zf.read(name))
     except ValueError:
         raise BadSubmission(f"{archive}: {name} is not valid JSON; {RESUBMIT_HINT}") from None
+    if not isinstance(manifest, dict) or not all(
+        isinstance(manifest.get(key, ""), str) for key in ("student_id", "created")
+    ):
+        raise BadSubmission(
+            f"{archive}: {name} is not a submission manifest (an object whose student_id and created "
+            f"are text); {RESUBMIT_HINT}"
+        )
+    return manifest
 
 
 def _top_folder(members, archive):
@@ -94,18 +156,30 @@ def _top_folder(members, archive):
     )
 
 
-def _allowed_members(zf, members, top):
-    files, notes = {}, []
+def _allowed_members(zf, members, top, archive):
+    kept, left_out = {}, []
     for name, info in members.items():
         relative = name[len(top):] if name.startswith(top) else name
         if relative == "submission.json":
             continue
         bad_path = relative.startswith("/") or ".." in relative.split("/")
         if bad_path or not integrity.allowed(relative) or info.file_size > integrity.MAX_FILE_BYTES:
-            notes.append(f"left out {name}")
+            left_out.append(name)
             continue
-        files[relative] = zf.read(name)
-    return files, notes
+        kept[relative] = info
+    _check_size(kept.values(), archive)
+    return {relative: zf.read(info) for relative, info in kept.items()}, integrity.left_out_notes(left_out)
+
+
+def _check_size(infos, archive):
+    """Refuse a zip whose kept files are too many or too big (sizes as declared; reading checks them)."""
+    total = sum(info.file_size for info in infos)
+    if len(infos) > MAX_FILES or total > MAX_BYTES:
+        raise BadSubmission(
+            f"{archive}: {len(infos)} files of {total / 2**20:.0f} MiB to unpack, over the limit of "
+            f"{MAX_FILES} files and {MAX_BYTES // 2**20} MiB; a submission holds the notebooks and "
+            f"mytensor/*.py only; {RESUBMIT_HINT}"
+        )
 
 
 def _name_student(archive):
@@ -121,11 +195,23 @@ def _name_student(archive):
 def latest_per_student(unpacked):
     """Keep each student's newest zip; return it and notes about the ones dropped."""
     best, notes = {}, []
-    for item in sorted(unpacked, key=lambda u: (u.created, u.archive.stat().st_mtime)):
+    for item in sorted(unpacked, key=lambda u: (u.moment, u.archive.stat().st_mtime)):
         if item.student in best:
             notes.append(f"{best[item.student].archive}: superseded by {item.archive}")
         best[item.student] = item
-    return [best[s] for s in sorted(best)], notes
+    return [best[s] for s in sorted(best)], notes + _case_twins(best)
+
+
+def _case_twins(students):
+    """Notes for ids that differ only by case: two rows that may be one person (LMS ids often ignore case)."""
+    by_folded = {}
+    for student in sorted(students):
+        by_folded.setdefault(student.casefold(), []).append(student)
+    return [
+        f"student ids {', '.join(map(repr, twins))} differ only by case: graded as {len(twins)} students; "
+        f"check in the LMS whether they are one person"
+        for twins in by_folded.values() if len(twins) > 1
+    ]
 
 
 def write_submitted(item, root, assignment=ASSIGNMENT):
@@ -141,9 +227,13 @@ def write_submitted(item, root, assignment=ASSIGNMENT):
         aside.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(dest), str(aside))
         item.notes.append(f"an earlier submission was moved to {aside}")
-    for relative, data in item.files.items():
-        (dest / relative).parent.mkdir(parents=True, exist_ok=True)
-        (dest / relative).write_bytes(data)
+    for relative, data in list(item.files.items()):
+        try:
+            (dest / relative).parent.mkdir(parents=True, exist_ok=True)
+            (dest / relative).write_bytes(data)
+        except OSError as error:  # a name too long, or a file where the zip also has a folder
+            del item.files[relative]
+            item.notes.append(f"left out {relative}: it cannot be written here ({error.strerror})")
     if item.created:
         (dest / "timestamp.txt").write_text(item.created)
     return dest

@@ -36,6 +36,15 @@ def allowed(relative):
     return parts[0] == PACKAGE and parts[-1].endswith(".py") and "__pycache__" not in parts
 
 
+LISTED = 20
+
+
+def left_out_notes(names):
+    """One note per file left out, the first :data:`LISTED` of them, then how many more."""
+    notes = [f"left out {name}" for name in names[:LISTED]]
+    return notes + ([f"left out {len(names) - LISTED} more files"] if len(names) > LISTED else [])
+
+
 def copy_submission(source, dest):
     """Copy the allowed files of ``source`` into ``dest``; return the paths left out.
 

@@ -191,8 +191,9 @@ MESSAGES = {
     "submit.prompt": _m("Your student id (as your course uses it): ", "你的学号（和课程里用的一致）："),
     "submit.no_id": _m("error: no student id. Run: make submit ARGS='--student YOUR_ID'",
                        "错误：没有学号。请运行：make submit ARGS='--student 你的学号'"),
-    "submit.bad_id": _m("error: student id {given!r} may hold only letters, digits, '.', '_' and '-'",
-                        "错误：学号 {given!r} 只能包含字母、数字、'.'、'_' 和 '-'"),
+    "submit.bad_id": _m("error: student id {given!r} may hold only letters, digits, '.', '_' and '-', at most 100, "
+                        "and must start with a letter or digit",
+                        "错误：学号 {given!r} 只能包含字母、数字、'.'、'_' 和 '-'，最多 100 个字符，且必须以字母或数字开头"),
     "submit.no_notebooks": _m("error: no notebooks in {folder}: pass --notebooks with the folder you worked in",
                               "错误：{folder} 中没有笔记本：请用 --notebooks 指定你做题的文件夹"),
     "submit.no_package": _m("error: {package} is not your mytensor package (no __init__.py): pass --package",

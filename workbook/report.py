@@ -136,7 +136,7 @@ def write_html(table, problems, path):
         "<style>body{font-family:sans-serif} td,th{padding:2px 8px} .flag{color:#b00}</style>"
         f"<h1>Class report</h1><p>{len(table.rows)} submissions.</p>"
         f"<img alt='score distribution per task' src='data:image/png;base64,{image}'>"
-        f"<h2>Submissions that could not be read</h2><ul>{issues}</ul>"
+        f"<h2>Intake: zips that could not be read, superseded zips, ids to check</h2><ul>{issues}</ul>"
         f"<h2>Scores</h2><table><tr><th>student</th><th>total</th>{head}<th>flags</th></tr>{rows}</table>"
     )
 
@@ -152,6 +152,6 @@ def summary(table, problems, out, root):
     flagged = [row for row in table.rows if row["flags"]]
     lines = [f"graded {len(table.rows)} submissions: {out / 'grades.csv'}, {out / 'report.html'}"]
     lines += [f"  flagged {row['student_id']}: {'; '.join(row['flags'])}" for row in flagged]
-    lines += [f"  could not read: {p}" for p in problems]
+    lines += [f"  intake: {p}" for p in problems]
     lines.append(f"feedback: {root / 'feedback'} (hand it back with `nbgrader release_feedback`)")
     return "\n".join(lines)

@@ -9,18 +9,15 @@ import argparse
 import datetime
 import json
 import os
-import re
 import sys
 import zipfile
 from pathlib import Path
 
 from workbook import language
 from workbook.language import text
-from workbook.names import ASSIGNMENT
+from workbook.names import ASSIGNMENT, STUDENT_ID
 
 REPO = Path(__file__).resolve().parent.parent
-
-STUDENT_ID = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def student_id(given):
