@@ -150,8 +150,9 @@ MESSAGES = {
     "stub.replace": _m("replace its `raise NotImplementedError`", "把它的 `raise NotImplementedError` 换成你的代码"),
     "examples.none": _m("the docstring needs an Examples section with at least one >>> example calling {needle}...)",
                         "文档字符串需要一个 Examples 部分，其中至少有一个调用 {needle}...) 的 >>> 示例"),
-    "examples.failures": _m("{count} docstring example(s) print something else (see the report above)",
-                            "有 {count} 个文档字符串示例的输出不对（见上面的报告）"),
+    "examples.failures": _m("{count} docstring example(s) print something other than the output written under them "
+                            "(run them in a notebook cell to compare)",
+                            "有 {count} 个文档字符串示例的输出与其下方写的输出不同（在笔记本单元格中运行它们来比较）"),
     "examples.help": _m("help() should show an Examples section", "help() 应当显示 Examples 部分"),
     "examples.failed": _m("{task}: {why}.\nedit:  {file}", "{task}：{why}。\n修改：{file}"),
     # make check (workbook/progress.py)
@@ -236,8 +237,8 @@ HINTS = {
         "先用 _check_fits 检查，再用 astype 赋值给 self._array()[...]；numpy 会自动广播。",
     "build np.ndarray over the storage with the byte offset and byte strides.":
         "用字节偏移量和字节步幅在存储上构造 np.ndarray。",
-    "element stride = byte stride // itemsize; check for negative strides first.":
-        "元素步幅 = 字节步幅 // itemsize；先检查有没有负的步幅。",
+    "element stride = byte stride // itemsize; the provided _check_numpy has already refused negative strides.":
+        "元素步幅 = 字节步幅 // itemsize；已提供的 _check_numpy 已经拒绝了负的步幅。",
     "check numel() first; numpy's .item() turns one element into a Python number.":
         "先检查 numel()；numpy 的 .item() 会把单个元素变成 Python 数字。",
     "each backward returns one gradient per input, shaped like the forward's operands.":
@@ -248,8 +249,8 @@ HINTS = {
         "传播：用字典记录每个节点目前的梯度，叶子节点累加梯度。",
     "sum over the leading extra axes, then with keepdims over the axes where the input has size 1.":
         "先对前面多出来的维度求和，再用 keepdims 对输入大小为 1 的维度求和。",
-    "step = (end - start) / (steps - 1); cast the ends to the dtype first; numpy computes all values at once.":
-        "step = (end - start) / (steps - 1)；先把两端转换成该 dtype；numpy 一次算出所有值。",
+    "step = (end - start) / (steps - 1); the first half counts up from start, the rest down from end; cast the ends first.":
+        "step = (end - start) / (steps - 1)；前一半从 start 往上数，其余的从 end 往回数；先转换两端。",
     "d/dx (x - y)**2 = 2 (x - y), times g; a mean over n elements divides the gradient by n; d/dy is the negative.":
         "d/dx (x - y)**2 = 2 (x - y)，再乘以 g；对 n 个元素求平均时梯度要除以 n；对 y 的导数是它的相反数。",
     "step changes each parameter in place inside mytensor.no_grad(); zero_grad leaves .grad None (or zeros).":

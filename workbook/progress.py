@@ -359,7 +359,7 @@ def show_section(section, notebooks_dir=".", package=None):
 def main(argv=None):
     """Entry point of ``python -m workbook check``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m workbook check", description=__doc__.split("\n")[0])
-    parser.add_argument("--section", type=int, help="only the tasks of this section (1 to 8)")
+    parser.add_argument("--section", type=int, help="only the tasks of this section (1 to 9)")
     parser.add_argument("--notebooks", help="folder of the student notebooks (default: notebooks/, "
                         "or notebooks/zh/ in Chinese)")
     parser.add_argument("--package", default=str(ROOT), help="folder that holds your mytensor/ package")
