@@ -125,7 +125,8 @@ def test_linspace_computes_its_values_as_x8_says():
     grid = [(s, e, n) for s in range(-12, 13, 3) for e in range(-12, 13, 2) for n in range(1, 12)]
     for dtype in (torch.int64, torch.int32):
         for start, end, steps in grid:
-            assert torch.linspace(start, end, steps, dtype=dtype).tolist() == _linspace_as_told(start, end, steps, dtype)
+            told = _linspace_as_told(start, end, steps, dtype)
+            assert torch.linspace(start, end, steps, dtype=dtype).tolist() == told
     rng = np.random.default_rng(0)
     for dtype in (torch.float32, torch.float64):
         for start, end, steps in zip(rng.uniform(-50, 50, 300), rng.uniform(-50, 50, 300), rng.integers(2, 40, 300)):
@@ -150,7 +151,7 @@ def test_the_time_estimates_add_up_to_what_x1_says():
     total = sum(minutes.values()) + READING_MINUTES * len(minutes)
     assert 10 * 60 <= total <= 12 * 60, total
     assert max(minutes, key=minutes.get) == "x2"
-    assert 2.25 * 60 <= minutes["x2"] + READING_MINUTES <= 2.75 * 60, minutes["x2"]
+    assert abs(minutes["x2"] + READING_MINUTES - 150) <= 10, minutes["x2"]
 
 
 def test_requirements_point_to_a_readme_section_that_exists():
