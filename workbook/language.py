@@ -241,8 +241,8 @@ HINTS = {
         "元素步幅 = 字节步幅 // itemsize；已提供的 _check_numpy 已经拒绝了负的步幅。",
     "check numel() first; numpy's .item() turns one element into a Python number.":
         "先检查 numel()；numpy 的 .item() 会把单个元素变成 Python 数字。",
-    "each backward returns one gradient per input, shaped like the forward's operands.":
-        "每个反向函数为每个输入返回一个梯度，形状与前向计算的操作数相同。",
+    "each backward returns one gradient per input, in the forward's order; the engine sums a broadcast one back (7.3).":
+        "每个反向函数按前向计算的顺序为每个输入返回一个梯度；被广播的梯度由引擎求和还原（7.3）。",
     "order: push (node, False) on a stack, append a node once its inputs are placed; "
     "pass: a dict from node to its gradient so far, leaves accumulate.":
         "排序：把 (node, False) 压入栈，等一个节点的输入都排好后再把它加入列表；"
