@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 import torch
 
-from workbook import translation
+from workbook import progress, translation
 from workbook_fixtures import REPO
 
 SOURCES = translation.source_notebooks(REPO)
@@ -158,3 +158,9 @@ def test_requirements_point_to_a_readme_section_that_exists():
     comment = next(line for line in (REPO / "requirements.txt").read_text().splitlines() if "README.md" in line)
     section = re.search(r'README\.md, "([^"]+)"', comment).group(1)
     assert f"### {section}\n" in (REPO / "README.md").read_text()
+
+
+def test_make_check_help_names_every_section(capsys):
+    with pytest.raises(SystemExit):
+        progress.main(["--help"])
+    assert f"(1 to {len(SOURCES)})" in _flat(capsys.readouterr().out)
