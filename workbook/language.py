@@ -152,6 +152,7 @@ MESSAGES = {
                         "文档字符串需要一个 Examples 部分，其中至少有一个调用 {needle}...) 的 >>> 示例"),
     "examples.failures": _m("{count} docstring example(s) print something else (see the report above)",
                             "有 {count} 个文档字符串示例的输出不对（见上面的报告）"),
+    "examples.crashed": _m("the examples could not run ({error})", "这些示例没能运行（{error}）"),
     "examples.help": _m("help() should show an Examples section", "help() 应当显示 Examples 部分"),
     "examples.failed": _m("{task}: {why}.\nedit:  {file}", "{task}：{why}。\n修改：{file}"),
     # make check (workbook/progress.py)

