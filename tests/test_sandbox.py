@@ -239,3 +239,45 @@ def test_no_temporary_folder_for_the_sandbox_names_tmpdir(monkeypatch):
     monkeypatch.setattr(sandbox.tempfile, "tempdir", None)
     with pytest.raises(sandbox.SandboxUnavailable, match="(TMPDIR).*set TMPDIR to a folder that every user may enter"):
         sandbox._shared_temp()
+
+
+def test_a_reply_of_57_mib_of_empty_objects_is_refused_before_it_is_parsed():
+    import time
+    import tracemalloc
+
+    body = b"[" + b"{}," * (19 * 2**20) + b"{}]"
+    reply = struct.pack(">I", len(body)) + body
+    tracemalloc.start()
+    began = time.process_time()
+    try:
+        with pytest.raises(wire.Rejected, match="larger than"):
+            wire.decode_result(reply, *SNAPSHOT)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20 and time.process_time() - began < 1
+
+
+def test_a_submission_raises_only_ordinary_errors_in_the_grader():
+    from workbook import gradekernel
+
+    assert type(gradekernel._exception("RuntimeError", "steps")) is RuntimeError
+    for name in ("StopIteration", "SystemExit", "AssertionError", "CheckFailed", "KeyboardInterrupt", "open"):
+        made = gradekernel._exception(name, "x" * 50_000)
+        assert type(made) is gradekernel.StudentError and str(made).startswith(f"{name}: ")
+        assert len(str(made)) <= gradekernel.ERROR_TEXT + 100
+
+
+def test_a_wrong_result_of_a_megabyte_fails_with_a_short_message(worker):
+    with sandbox.using(worker), pytest.raises(checks.CheckFailed) as failed:
+        checks.expect_same(lambda m: tuple("x" * 20_000 for _ in range(45)) if m.__name__ == "mytensor" else (1,))
+    assert len(str(failed.value)) < 2 * checks.REPR_TEXT + 2_000
+
+
+def test_a_cell_shows_at_most_a_fixed_amount_of_error_text(worker):
+    from workbook import gradekernel
+
+    runner = gradekernel.Runner(worker, cell_timeout=20)
+    outputs, _ = runner.run_cell("raise ValueError('x' * (13 * 2**20))")
+    error = [o for o in outputs if o.output_type == "error"][0]
+    assert len(error.evalue) + sum(map(len, error.traceback)) < 3 * gradekernel.ERROR_TEXT

@@ -382,7 +382,11 @@ class Worker:
         (size,) = struct.unpack(">I", header)
         if size > MAX_REPLY:
             raise WorkerFailed("ValueError", f"the result is larger than {MAX_REPLY // 2**20} MiB")
-        return self._read_exactly(size, deadline)
+        # The JSON part's size comes first: a reply whose JSON would not be parsed is not read either.
+        start = self._read_exactly(min(size, 4), deadline)
+        if len(start) == 4 and struct.unpack(">I", start)[0] > wire.MAX_HEADER:
+            raise WorkerFailed("ValueError", f"the result's description is larger than {wire.MAX_HEADER // 2**10} KiB")
+        return start + self._read_exactly(size - len(start), deadline)
 
     def _read_exactly(self, count, deadline):
         stream, chunks, got = self.process.stdout, [], 0

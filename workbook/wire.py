@@ -267,7 +267,7 @@ def decode_result(data, snapshot_type, raised_type):
     if len(data) < 4:
         raise Rejected("a reply shorter than its header")
     (size,) = struct.unpack(">I", data[:4])
-    raw = data[4:4 + size]
+    raw = data[4:4 + size] if size <= MAX_HEADER else b""
     if size > MAX_HEADER or raw.count(b"{") + raw.count(b"[") > MAX_NODES:
         raise Rejected(f"a reply larger than {MAX_HEADER // 1024} KiB or {MAX_NODES} values, before its buffers")
     try:
