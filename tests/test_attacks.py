@@ -38,7 +38,8 @@ ATTACK = f'''
     ...         lambda: setattr(sys.modules["workbook.checks"], "difference", _sabotage()),
     ...         lambda: os.environ.__setitem__("WORKBOOK_SANDBOX_MEMORY_MB", "1"),
     ...         lambda: open({MARKER!r}, "w").write(os.environ.get("WORKBOOK_TEST_SECRET", "")),
-    ...         lambda: subprocess.Popen(["sleep", "{SLEEP}"], start_new_session=True),
+    ...         lambda: subprocess.Popen([sys.executable, "-c", "import time; time.sleep({SLEEP})"],
+    ...                                  start_new_session=True),
     ...     ]
     ...     for step in steps:
     ...         try:

@@ -91,7 +91,8 @@ for _ in range(300):
         break
 LIMITED = _born < 100
 """
-DETACHED = "import subprocess\nsubprocess.Popen(['sleep', '987.25'], start_new_session=True)\n"
+DETACHED = ("import subprocess, sys\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(987.25)'], start_new_session=True)\n")
 TORCH_FROM_MAIN = 'return getattr(__import__("__main__"), "to" + "rch").tensor(x).mul(2).item()'
 TORCH_OBFUSCATED = 'return getattr(__import__("buil" + "tins"), "__imp" + "ort__")("to" + "rch").tensor(x).mul(2).item()'
 LIAR = "class Liar(int):\n        __eq__ = lambda self, other: True\n        __repr__ = lambda self: '4'\n    return Liar(0)"

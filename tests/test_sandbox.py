@@ -281,3 +281,46 @@ def test_a_cell_shows_at_most_a_fixed_amount_of_error_text(worker):
     outputs, _ = runner.run_cell("raise ValueError('x' * (13 * 2**20))")
     error = [o for o in outputs if o.output_type == "error"][0]
     assert len(error.evalue) + sum(map(len, error.traceback)) < 3 * gradekernel.ERROR_TEXT
+
+
+def test_the_staged_copy_of_a_submission_is_readable_by_the_sandbox_s_user_only(worker):
+    assert inside(worker, lambda m: m.ones(1).shape) == (1,)
+    home = worker.copy.parent
+    owner = sandbox._user().get("user", os.geteuid())
+    for path in [home, *home.rglob("*")]:
+        info = path.stat()
+        assert info.st_mode & 0o077 == 0 and info.st_uid == owner, (path, oct(info.st_mode))
+
+
+def test_the_sandbox_sees_of_the_system_only_python_its_libraries_and_numpy_s(worker):
+    def visible(m):
+        import os
+
+        return [os.path.join(top, name) for top, _, files in os.walk("/usr") for name in files]
+
+    python = sandbox._interpreter()
+    stdlib = str(sandbox._stdlib(Path(python))) + "/"
+    files = inside(worker, visible)
+    assert python in files and any(f.startswith(stdlib) for f in files)
+    others = [f for f in files if f != python and not f.startswith(stdlib) and ".so" not in Path(f).name]
+    assert others == []
+    assert not [f for f in files if f.startswith(stdlib) and "-packages/" in f[len(stdlib):]]
+
+
+def test_the_grader_s_environment_cannot_be_read_inside(worker, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_TEST_SECRET", "grader-secret-5d1c")
+
+    def environments(m):
+        import os
+
+        found = []
+        for pid in ["self"] + [p for p in os.listdir("/proc") if p.isdigit()]:
+            try:
+                found.append(open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace"))
+            except OSError:
+                pass
+        return found + [repr(dict(os.environ))]
+
+    worker.stop()
+    texts = inside(worker, environments)
+    assert len(texts) >= 2 and not any("grader-secret-5d1c" in text for text in texts)

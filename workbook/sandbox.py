@@ -22,7 +22,9 @@ works after the switch of user.
 
 import atexit
 import contextlib
+import functools
 import os
+import re
 import select
 import shutil
 import signal
@@ -124,7 +126,10 @@ def problem():
     binary = bwrap()
     if binary is None:
         return f"no bubblewrap (bwrap) found: {FIX}"
-    argv = [binary, *_namespaces(), *_system_view(), "--", "/bin/true"]
+    try:
+        argv = [binary, *_namespaces(), *_system_view(), "--", _interpreter(), "-I", "-S", "-c", ""]
+    except SandboxUnavailable as error:
+        return str(error)
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=MINIMAL_ENV, **_user())
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -139,29 +144,65 @@ def _namespaces():
 
 
 def _system_view():
-    """Read-only system folders, a fresh /proc and /dev, a small private /tmp."""
-    args = ["--ro-bind", "/usr", "/usr"]
+    """A fresh /proc and /dev, a small private /tmp, and of the machine only what Python needs.
+
+    The view is an allowlist: the interpreter, its standard library (without
+    the folders of third-party packages that may sit inside it) and the shared
+    libraries that it, its extension modules and numpy's load. Nothing else of
+    ``/usr`` is there, wherever a system keeps its packages (a torch among them).
+    """
+    args = ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
     for name in ("bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
             args += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir():
-            args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
-    # Third-party packages installed system-wide (a torch among them, maybe) stay hidden.
-    for hidden in sorted(Path("/usr").glob("*lib/python3*/*-packages")) + sorted(Path("/usr").glob("local/lib/python3*/*-packages")):
-        args += ["--tmpfs", str(hidden)]
+    python = Path(_interpreter())
+    for needed in [python, *_shared_libraries(str(python))]:
+        args += _bind_file(needed)
+    stdlib = _stdlib(python)
+    args += ["--ro-bind", str(_reachable(stdlib)), str(stdlib)]
+    for packages in sorted(stdlib.glob("*-packages")):
+        args += ["--tmpfs", str(packages)]
     return args
 
 
+def _stdlib(python):
+    """The standard library of ``python``: ``<prefix>/lib/pythonX.Y``, which holds ``os.py``."""
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for prefix in (python.parent.parent, python.resolve().parent.parent):
+        if (prefix / "lib" / name / "os.py").is_file():
+            return prefix / "lib" / name
+    raise SandboxUnavailable(f"no standard library found beside {python}: grade with a full Python installation")
+
+
+def _bind_file(path):
+    """Bind ``path``'s file where it lies and where its name points (a library's soname link)."""
+    real = Path(os.path.realpath(path))
+    named = Path(os.path.realpath(Path(path).parent)) / Path(path).name
+    return [arg for target in dict.fromkeys([real, named]) for arg in ("--ro-bind", str(real), str(target))]
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_libraries(python):
+    """The shared libraries (and the loader) of ``python``, its extension modules and numpy's.
+
+    numpy's own bundled libraries are left out: they come with its folder.
+    """
+    stdlib = _stdlib(Path(python))
+    package = Path(numpy.__file__).resolve().parent
+    objects = [python, *map(str, (stdlib / "lib-dynload").glob("*.so")), *map(str, package.rglob("*.so"))]
+    try:
+        done = subprocess.run(["ldd", *objects], capture_output=True, text=True, timeout=120, env=MINIMAL_ENV)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SandboxUnavailable(f"ldd could not list the libraries Python needs ({error}): install libc-bin") from None
+    found = set(re.findall(r"(?:=> |^\s+)(/\S+) \(0x", done.stdout, re.M))
+    return sorted(path for path in found if not path.startswith(str(package.parent / "numpy")))
+
+
 def _python_view():
-    """The interpreter's own installation (stdlib only), numpy and the trusted ``workbook``."""
-    prefix = Path(_interpreter()).parent.parent
-    stdlib = prefix / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
-    args = [] if str(prefix).startswith("/usr/") or str(prefix) == "/usr" else ["--ro-bind", str(prefix), str(prefix)]
-    if (stdlib / "site-packages").is_dir():
-        args += ["--tmpfs", str(stdlib / "site-packages")]
+    """numpy and the trusted ``workbook``."""
+    args = []
     site = Path(numpy.__file__).resolve().parent.parent
     lib = INSIDE / "lib"
     for name in ("numpy", "numpy.libs"):
@@ -266,12 +307,22 @@ def _user():
 
 
 def private_copy(package):
-    """Copy the ``.py`` files of ``package`` to a new folder the sandbox's user can read."""
+    """Copy the ``.py`` files of ``package`` to a new folder that only the sandbox's user can read.
+
+    The folder is 0700: for root, in the shared stage folder but owned by the
+    sandbox's user id; otherwise a private temporary folder of the grader's own
+    user (who is then the sandbox's user too).
+    """
     stage = _stage_home() if os.geteuid() == 0 else None
     home = Path(tempfile.mkdtemp(prefix="mytensor-", dir=stage))
-    os.chmod(home, 0o755)
     atexit.register(shutil.rmtree, home, True)
-    shutil.copytree(package, home / "mytensor", ignore=_not_python)
+    shutil.copytree(package, home / "mytensor", ignore=_not_python, copy_function=shutil.copyfile)
+    user = _user()
+    for folder, folders, files in os.walk(home):
+        for path in [folder, *(os.path.join(folder, name) for name in folders + files)]:
+            os.chmod(path, 0o700 if os.path.isdir(path) else 0o600)
+            if user:
+                os.chown(path, user["user"], user["group"])
     return home / "mytensor"
 
 
