@@ -148,3 +148,51 @@ def test_nothing_of_the_attack_is_left_on_disk_or_running(graded):
         except OSError:
             continue
     assert left == []
+
+
+# At import: 60 children, each in a session of its own, computing forever; then
+# every answer comes slowly. Beside it, an honest submission is graded by the other job.
+BUSY = '''
+import os as _os, sys as _sys, time as _time
+for _ in range(60):
+    try:
+        if _os.fork() == 0:
+            _os.setsid()
+            _os.execv(_sys.executable, [_sys.executable, "-c", "while True: pass", "busy-{marker}"])
+    except OSError:
+        break
+'''
+
+
+def _processes_with(text):
+    left = []
+    for entry in Path("/proc").iterdir():
+        try:
+            left += [entry.name] if text.encode() in (entry / "cmdline").read_bytes() else []
+        except OSError:
+            continue
+    return left
+
+
+def test_sixty_busy_children_beside_an_honest_submission_cost_it_nothing(tmp_path, monkeypatch):
+    marker = uuid.uuid4().hex
+    monkeypatch.setenv("WORKBOOK_CELL_TIMEOUT", "4")
+    notebooks, package = tiny.write_source(tmp_path / "src")
+    root = course.build(tmp_path / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
+    slow = tiny.REFERENCE["ops.py"].replace("    return 2 * x", "    __import__('time').sleep(0.5)\n    return 2 * x")
+    # The honest answers cost CPU time too (about 0.1 s each), so that a starved cell would run out of time.
+    honest = tiny.REFERENCE["ops.py"].replace("    return 2 * x", "    sum(range(3 * 10**6))\n    return 2 * x")
+    submissions = {"busy": {**tiny.REFERENCE, "ops.py": BUSY.format(marker=marker) + slow},
+                   "honest": {**tiny.REFERENCE, "ops.py": honest}}
+    for student, files in submissions.items():
+        tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", root / "release" / tiny.ASSIGNMENT,
+                      files, student)
+    out = tmp_path / "out"
+    grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", "2",
+                "--assignment", tiny.ASSIGNMENT])
+    with open(out / "grades.csv") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert float(rows["honest"]["total"]) == tiny.points(), rows["honest"]
+    assert rows["honest"]["flags"] == ""
+    assert _processes_with(f"busy-{marker}") == []
+    assert not [p for p in Path("/sys/fs/cgroup").rglob("workbook-*")]

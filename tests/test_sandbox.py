@@ -324,3 +324,47 @@ def test_the_grader_s_environment_cannot_be_read_inside(worker, monkeypatch):
     worker.stop()
     texts = inside(worker, environments)
     assert len(texts) >= 2 and not any("grader-secret-5d1c" in text for text in texts)
+
+
+def _four_children_of(size):
+    def run(m):
+        import os
+        import time
+
+        children = []
+        for _ in range(4):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    block = bytearray(size)
+                    for at in range(0, size, 4096):
+                        block[at] = 1
+                    time.sleep(2)
+                finally:
+                    os._exit(0)
+            children.append(pid)
+        return [os.waitpid(pid, 0)[1] for pid in children]
+
+    return run
+
+
+def _peak(group):
+    memory = group.folders["memory"]
+    name = "memory.peak" if group.version == 2 else "memory.max_usage_in_bytes"
+    return int((memory / name).read_text())
+
+
+def test_four_children_of_a_gibibyte_stay_under_one_sandbox_s_memory_cap(tmp_path):
+    """The cap holds for the submission as a whole (a control group), not per process."""
+    found = sandbox.Worker(REPO / "solutions" / "mytensor", memory_mb=1536, timeout=60)
+    try:
+        assert found.run(lambda m: 1) == 1
+        if found.group is None:
+            pytest.skip("no control group can be made here: only the per-process limits hold")
+        statuses = found.run(_four_children_of(2**30 - 2**26))
+        assert _peak(found.group) <= 1536 * 2**20
+        assert sum(status != 0 for status in statuses) >= 1, statuses
+        folders = list(found.group.folders.values())
+    finally:
+        found.stop()
+    assert not any(folder.exists() for folder in folders)

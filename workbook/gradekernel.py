@@ -17,7 +17,6 @@ import contextlib
 import io
 import linecache
 import sys
-import time
 import traceback
 import types
 
@@ -130,7 +129,7 @@ class Runner:
     def run_cell(self, source):
         """Run one cell's source; return ``(outputs, execution_count)``."""
         self.count += 1
-        self.worker.deadline = time.monotonic() + self.cell_timeout
+        self.worker.start_cell(self.cell_timeout)
         out, err, result, error = CappedText(), CappedText(), None, None
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -197,7 +196,7 @@ def session(package, cell_timeout):
         with sandbox.using(worker):
             yield Runner(worker, cell_timeout)
     finally:
-        worker.deadline = None
+        worker.start_cell(None)
         if not sandbox.reuse_workers:
             worker.stop()
         if saved is None:

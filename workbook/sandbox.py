@@ -38,11 +38,13 @@ from pathlib import Path
 import numpy
 
 import workbook
-from workbook import checks, wire
+from workbook import cgroups, checks, sandboxworker, wire
 
 INSIDE = Path("/sandbox")
 MEMORY_MB = 2048
 CHECK_TIMEOUT = 30
+WALL_FACTOR = 8  # a check or cell that waits rather than computes stops after this many times its CPU budget
+POLL = 0.2  # seconds between looks at a running check's time
 MAX_REPLY = 64 * 2**20
 SCRATCH_BYTES = 64 * 2**20
 UID_BASE = 1_000_000
@@ -374,21 +376,31 @@ class Worker:
         self.copy = None
         self.memory_mb = memory_mb or int(os.environ.get("WORKBOOK_SANDBOX_MEMORY_MB") or MEMORY_MB)
         self.timeout = timeout
-        self.deadline = None
+        self.cell = None
         self.process = None
+        self.group = None
+        self.spent_before = 0.0  # CPU seconds of the groups of earlier starts
         self.starts = 0
+
+    def start_cell(self, seconds):
+        """The checks from now on share ``seconds`` of CPU time, and at most WALL_FACTOR times that of wall time.
+
+        CPU time is this thread's and the sandbox's (where a control group
+        counts it; else wall time is all there is), so a busy neighbour slows
+        a cell down but does not make it run out of time.
+        """
+        self.cell = None if seconds is None else (seconds, _Clock(self))
 
     def request(self, payload):
         """Send one request (bytes); return the reply (bytes) or raise :class:`WorkerFailed`."""
-        budget = self._budget()
-        if budget <= 0:
+        if self.cell is not None and self.cell[1].over(self.cell[0]):
             raise WorkerFailed("TimeoutError", "the time for this cell ran out before this check")
         if self.process is None:
             self._start()
         try:
             self.process.stdin.write(struct.pack(">I", len(payload)) + payload)
             self.process.stdin.flush()
-            return self._read_reply(time.monotonic() + budget)
+            return self._read_reply(_Clock(self))
         except (OSError, WorkerFailed) as error:
             self.stop()
             if isinstance(error, WorkerFailed):
@@ -412,40 +424,60 @@ class Worker:
             self.stop()
             return _raised(checks.Raised, "InvalidResult", f"the sandbox sent an invalid result: {error}")
 
-    def _budget(self):
-        budget = self.timeout
-        if self.deadline is not None:
-            budget = min(budget, self.deadline - time.monotonic())
-        return budget
+    def cpu_seconds(self):
+        """CPU seconds the sandboxes of this worker used so far, or None where no control group counts them."""
+        if self.group is None:
+            return None
+        now = self.group.cpu_seconds()
+        return None if now is None else self.spent_before + now
+
+    def _overrun(self, clock):
+        """Why the check measured by ``clock`` must stop now, or None."""
+        if clock.over(self.timeout):
+            return f"the check took longer than {self.timeout} s and was stopped"
+        if self.cell is not None and self.cell[1].over(self.cell[0]):
+            return "the time for this cell ran out"
+        return None
 
     def _start(self):
         self.copy = self.copy or private_copy(self.package)
         unsandboxed = bool(os.environ.get("WORKBOOK_NO_SANDBOX"))
         argv = (unsandboxed_command if unsandboxed else command)(self.copy, self.memory_mb)
-        self.process = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True, env=MINIMAL_ENV, **({} if unsandboxed else _user()),
-        )
+        self.group = cgroups.create(f"workbook-{os.getpid()}-{id(self)}-{self.starts}", self.memory_mb * 2**20,
+                                    sandboxworker.PROCESSES)
+        descriptors = self.group.descriptors() if self.group else []
+        try:
+            self.process = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True, env=MINIMAL_ENV, pass_fds=descriptors,
+                preexec_fn=(lambda: cgroups.join(descriptors)) if descriptors else None,
+                **({} if unsandboxed else _user()),
+            )
+        finally:
+            for fd in descriptors:
+                os.close(fd)
         self.starts += 1
 
-    def _read_reply(self, deadline):
-        header = self._read_exactly(4, deadline)
+    def _read_reply(self, clock):
+        header = self._read_exactly(4, clock)
         (size,) = struct.unpack(">I", header)
         if size > MAX_REPLY:
             raise WorkerFailed("ValueError", f"the result is larger than {MAX_REPLY // 2**20} MiB")
         # The JSON part's size comes first: a reply whose JSON would not be parsed is not read either.
-        start = self._read_exactly(min(size, 4), deadline)
+        start = self._read_exactly(min(size, 4), clock)
         if len(start) == 4 and struct.unpack(">I", start)[0] > wire.MAX_HEADER:
             raise WorkerFailed("ValueError", f"the result's description is larger than {wire.MAX_HEADER // 2**10} KiB")
-        return start + self._read_exactly(size - len(start), deadline)
+        return start + self._read_exactly(size - len(start), clock)
 
-    def _read_exactly(self, count, deadline):
+    def _read_exactly(self, count, clock):
         stream, chunks, got = self.process.stdout, [], 0
         while got < count:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([stream], [], [], left)[0]:
-                self.stop()
-                raise WorkerFailed("TimeoutError", f"the check took longer than {self.timeout} s and was stopped")
+            if not select.select([stream], [], [], POLL)[0]:
+                overrun = self._overrun(clock)
+                if overrun:
+                    self.stop()
+                    raise WorkerFailed("TimeoutError", overrun)
+                continue
             chunk = os.read(stream.fileno(), min(count - got, 2**20))
             if not chunk:
                 raise WorkerFailed("WorkerDied", "the sandboxed worker stopped (a crash, os._exit or a limit)")
@@ -472,6 +504,35 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.process = None
+        if self.group is not None:
+            self.spent_before = self.cpu_seconds() or self.spent_before
+            self.group.remove()
+            self.group = None
+
+
+class _Clock:
+    """Time spent since it was made: CPU seconds of this thread and the worker's sandboxes, and wall seconds.
+
+    Without a control group to count the sandbox's CPU time, wall time is used.
+    """
+
+    def __init__(self, worker):
+        self.worker = worker
+        self.wall, self.cpu = time.monotonic(), self._cpu()
+
+    def _cpu(self):
+        sandbox = self.worker.cpu_seconds()
+        return None if sandbox is None else time.thread_time() + sandbox
+
+    def over(self, seconds):
+        """Whether ``seconds`` of CPU time (without a count of it, wall time) have gone, or WALL_FACTOR times that of wall time."""
+        wall = time.monotonic() - self.wall
+        now = self._cpu()
+        if self.cpu is None:  # made before the sandbox started: CPU time counts from now
+            self.cpu = now
+        if now is None:
+            return wall >= seconds
+        return now - self.cpu >= seconds or wall >= WALL_FACTOR * seconds
 
 
 def _log_cpu(pid):
