@@ -368,3 +368,12 @@ def test_four_children_of_a_gibibyte_stay_under_one_sandbox_s_memory_cap(tmp_pat
     finally:
         found.stop()
     assert not any(folder.exists() for folder in folders)
+
+
+def test_only_torch_module_names_from_the_sandbox_reach_the_flags(monkeypatch):
+    from workbook import gradeworker
+
+    forged = ["torch", "torch.nn", "\x1b]52;c;cHduZWQ=\x07", "=HYPERLINK(\"x\")", "torch" + "x" * 200, 7]
+    monkeypatch.setattr(sandbox.Worker, "run", lambda self, fn: forged)
+    assert gradeworker.torch_findings(REPO / "solutions" / "mytensor") == [
+        "importing mytensor imports torch", "importing mytensor imports torch.nn"]
