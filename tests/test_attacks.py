@@ -195,4 +195,22 @@ def test_sixty_busy_children_beside_an_honest_submission_cost_it_nothing(tmp_pat
     assert float(rows["honest"]["total"]) == tiny.points(), rows["honest"]
     assert rows["honest"]["flags"] == ""
     assert _processes_with(f"busy-{marker}") == []
-    assert not [p for p in Path("/sys/fs/cgroup").rglob("workbook-*")]
+    assert not list(Path("/sys/fs/cgroup").glob("*/workbook-*")) + list(Path("/sys/fs/cgroup").glob("workbook-*"))
+
+
+def test_a_grader_that_serves_one_submission_leaves_nothing_for_the_next(tmp_path, monkeypatch):
+    """The attacker alone in one run (its grader serves only it), then the honest student in the next."""
+    monkeypatch.setenv("WORKBOOK_TEST_SECRET", SECRET)
+    release.write_files(release.build_package(SOLUTIONS), tmp_path / "student")
+    root = course.build(tmp_path / "course", NOTEBOOKS, tmp_path / "student" / "mytensor")
+    totals = {}
+    for student, files in {"b-hidden": _package(1, _spacing("", HIDDEN)), "e-honest": _package(99)}.items():
+        tiny.make_zip(tmp_path / student / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT,
+                      files, student)
+        out = tmp_path / f"out-{student}"
+        grade.main([str(tmp_path / student), "--course", str(root), "--out", str(out), "--jobs", "1"])
+        with open(out / "grades.csv") as handle:
+            totals.update({row["student_id"]: float(row["total"]) for row in csv.DictReader(handle)})
+    assert totals == {"b-hidden": _points(NOTEBOOKS[0]) + _points(NOTEBOOKS[1], "task-8-1"),
+                      "e-honest": sum(_points(path) for path in NOTEBOOKS)}
+    assert not Path(MARKER).exists() and _processes_with(SLEEP) == []
