@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from tests.grading import tiny
 from workbook import course, grade, release, sandbox
@@ -128,6 +129,10 @@ def test_the_honest_student_graded_after_them_gets_full_marks(graded):
     full = sum(_points(path) for path in NOTEBOOKS)
     assert float(rows["e-honest"]["total"]) == float(rows["e-honest"]["max_score"]) == full
     assert all(not rows[s]["flags"] for s in ("d-control", "e-honest")), rows
+    root = graded[0]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as book:
+        scores = {s: book.find_submission(course.ASSIGNMENT, s).score for s in rows}
+    assert scores == {s: float(row["total"]) for s, row in rows.items()}
 
 
 def test_no_secret_reaches_a_notebook_or_the_feedback(graded):

@@ -86,7 +86,13 @@ def join(descriptors):
 
 
 def create(name, memory_bytes, processes):
-    """A new group ``name`` with these caps, or None where none can be made here."""
+    """A new group ``name`` (``workbook-<grader pid>-...``) with these caps, or None where none can be made here.
+
+    Groups of graders that are gone (killed before they could remove them) are removed first.
+    """
+    for stale in list(ROOT.glob("workbook-*")) + list(ROOT.glob("*/workbook-*")):
+        if not Path("/proc", stale.name.split("-")[1]).exists():
+            _removed(stale)
     for make in (_create_v2, _create_v1):
         with contextlib.suppress(OSError, ValueError):
             group = make(name, memory_bytes, processes)

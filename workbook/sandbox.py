@@ -453,6 +453,11 @@ class Worker:
                 preexec_fn=(lambda: cgroups.join(descriptors)) if descriptors else None,
                 **({} if unsandboxed else _user()),
             )
+        except BaseException:
+            if self.group is not None:
+                self.group.remove(wait=0)
+                self.group = None
+            raise
         finally:
             for fd in descriptors:
                 os.close(fd)
