@@ -6,14 +6,19 @@ the submitted ``mytensor`` and runs the student side of every check (see
 
 * no network (its own network namespace), its own PID namespace that dies
   with the grader (``--die-with-parent``), a new session;
-* read-only system folders; of the project only a private copy of the
-  submission's ``mytensor/``, the trusted ``workbook`` package and numpy;
-  torch, the course, the hidden tests, the gradebook and ``$HOME`` are not
-  there; the one writable place is a small private ``/tmp``;
+* an allowlist of read-only files: the interpreter, its standard library and
+  the shared libraries it and numpy load; of the project only a private copy
+  (0700, the sandbox user's) of the submission's ``mytensor/``, the trusted
+  ``workbook`` package and numpy; torch, the course, the hidden tests, the
+  gradebook and ``$HOME`` are not there; the one writable place is a small
+  private ``/tmp``; bwrap starts with a minimal environment;
 * hard resource limits equal to the soft ones (memory, CPU, file size,
   processes), set by the worker before it imports any student code. When the
   grader runs as root, the sandbox runs as an unprivileged user id of its own,
-  so the process limit holds too (Linux does not count root's processes).
+  so the process limit holds too (Linux does not count root's processes);
+* where the grader may make one, a control group per sandbox
+  (:mod:`workbook.cgroups`) that caps memory and processes for the whole
+  submission and counts its CPU time, in which a check's time is measured.
 
 Folders are handed to ``bwrap`` as open file descriptors, so a folder that
 only the grader may traverse (``/root/...``, a private temp folder) still
