@@ -377,3 +377,15 @@ def test_only_torch_module_names_from_the_sandbox_reach_the_flags(monkeypatch):
     monkeypatch.setattr(sandbox.Worker, "run", lambda self, fn: forged)
     assert gradeworker.torch_findings(REPO / "solutions" / "mytensor") == [
         "importing mytensor imports torch", "importing mytensor imports torch.nn"]
+
+
+def test_links_in_a_submission_are_not_followed_into_its_copy(tmp_path):
+    package = tmp_path / "mytensor"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    secret = tmp_path / "grader-only.txt"
+    secret.write_text("grader secret 91c2")
+    (package / "stolen.py").symlink_to(secret)
+    (package / "folder").symlink_to(tmp_path)
+    copy = sandbox.private_copy(package)
+    assert sorted(p.name for p in copy.rglob("*")) == ["__init__.py"]

@@ -334,7 +334,11 @@ def private_copy(package):
 
 
 def _not_python(folder, names):
-    return [n for n in names if not n.endswith(".py") and not (Path(folder) / n).is_dir() or n == "__pycache__"]
+    """What the copy leaves out: links (followed as the grader, they could read its files), caches, non-Python files."""
+    def left_out(path):
+        return path.is_symlink() or path.name == "__pycache__" or not (path.suffix == ".py" or path.is_dir())
+
+    return [name for name in names if left_out(Path(folder) / name)]
 
 
 def command(package, memory_mb):
