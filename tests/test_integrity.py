@@ -91,12 +91,21 @@ for _ in range(300):
         break
 LIMITED = _born < 100
 """
-DETACHED = "import subprocess\nsubprocess.Popen(['sleep', '987.25'], start_new_session=True)\n"
+DETACHED = ("import subprocess, sys\n"
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(987.25)'], start_new_session=True)\n")
 TORCH_FROM_MAIN = 'return getattr(__import__("__main__"), "to" + "rch").tensor(x).mul(2).item()'
 TORCH_OBFUSCATED = 'return getattr(__import__("buil" + "tins"), "__imp" + "ort__")("to" + "rch").tensor(x).mul(2).item()'
 LIAR = "class Liar(int):\n        __eq__ = lambda self, other: True\n        __repr__ = lambda self: '4'\n    return Liar(0)"
 ODD_TUPLE = "class Odd(tuple):\n        def __iter__(self):\n            while True:\n                yield 1\n    return Odd((2 * x,))"
 GIANT = "return 'x' * (200 * 2**20)"
+# A reply of 57 MiB of empty JSON objects, written to every pipe the sandbox holds:
+# the grader must refuse it before it parses it.
+BRACE_FLOOD = ("import os, struct\n    body = b'[' + b'{},' * (19 * 2**20) + b'{}]'\n"
+               "    frame = struct.pack('>II', len(body) + 4, len(body)) + body\n"
+               "    for fd in range(3, 12):\n        try:\n            os.write(fd, frame)\n"
+               "        except OSError:\n            pass\n    return 2 * x")
+# A wrong result whose printed form is nearly a megabyte (45 texts of 20,000 characters).
+ERROR_FLOOD = "return tuple('x' * 20000 for _ in range(45))"
 PIPE_WRITE = "import os\n    for fd in range(3, 12):\n        try:\n            os.write(fd, b'\\x00\\x00\\x00\\x10garbage-garbage!')\n        except OSError:\n            pass\n    return 2 * x"
 
 
@@ -214,6 +223,8 @@ def hostile_cases(port, secrets):
         "lying-result": ({**tiny.REFERENCE, "ops.py": _ops(LIAR)}, None, X2, []),
         "odd-tuple": ({**tiny.REFERENCE, "ops.py": _ops(ODD_TUPLE)}, None, X2, []),
         "giant-result": ({**tiny.REFERENCE, "ops.py": _ops(GIANT)}, None, X2, []),
+        "brace-flood": ({**tiny.REFERENCE, "ops.py": _ops(BRACE_FLOOD)}, None, X2, []),
+        "error-flood": ({**tiny.REFERENCE, "ops.py": _ops(ERROR_FLOOD)}, None, X2, []),
         "pipe-write": ({**tiny.REFERENCE, "ops.py": _ops(PIPE_WRITE)}, None, X2, []),
         "kill-everything": ({**tiny.REFERENCE, "ops.py": _ops(KILL_EVERYTHING)}, None, X2, []),
         "shadow-workbook": ({**tiny.REFERENCE}, None, FULL, ["left out workbook/checks.py"]),
@@ -320,12 +331,20 @@ def test_print_flood_stays_in_the_sandbox(graded):
     assert len(text) < 200_000 and "spam" not in text and "TimeoutError" in text
 
 
+def test_a_flood_of_error_text_is_cut_before_it_reaches_a_notebook(graded):
+    root, _, _, _ = graded
+    for kind in ("autograded", "feedback"):
+        sizes = [p.stat().st_size for p in (root / kind / "error-flood").rglob("x1_double.*")]
+        assert sizes and max(sizes) < 400_000, (kind, sizes)
+
+
 def test_nothing_reached_the_network(graded):
     assert graded[3] is False
 
 
 def test_no_process_outlives_grading(graded):
-    """The detached ``sleep`` (and the fork bomb's children) died with the sandbox."""
+    """The detached ``sleep`` (and the fork bomb's children) died with the sandbox; so did its control groups."""
+    assert not list(Path("/sys/fs/cgroup").glob("*/workbook-*")) + list(Path("/sys/fs/cgroup").glob("workbook-*"))
     left = []
     for entry in Path("/proc").iterdir():
         try:

@@ -239,3 +239,153 @@ def test_no_temporary_folder_for_the_sandbox_names_tmpdir(monkeypatch):
     monkeypatch.setattr(sandbox.tempfile, "tempdir", None)
     with pytest.raises(sandbox.SandboxUnavailable, match="(TMPDIR).*set TMPDIR to a folder that every user may enter"):
         sandbox._shared_temp()
+
+
+def test_a_reply_of_57_mib_of_empty_objects_is_refused_before_it_is_parsed():
+    import time
+    import tracemalloc
+
+    body = b"[" + b"{}," * (19 * 2**20) + b"{}]"
+    reply = struct.pack(">I", len(body)) + body
+    tracemalloc.start()
+    began = time.process_time()
+    try:
+        with pytest.raises(wire.Rejected, match="larger than"):
+            wire.decode_result(reply, *SNAPSHOT)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20 and time.process_time() - began < 1
+
+
+def test_a_submission_raises_only_ordinary_errors_in_the_grader():
+    from workbook import gradekernel
+
+    assert type(gradekernel._exception("RuntimeError", "steps")) is RuntimeError
+    for name in ("StopIteration", "SystemExit", "AssertionError", "CheckFailed", "KeyboardInterrupt", "open"):
+        made = gradekernel._exception(name, "x" * 50_000)
+        assert type(made) is gradekernel.StudentError and str(made).startswith(f"{name}: ")
+        assert len(str(made)) <= gradekernel.ERROR_TEXT + 100
+
+
+def test_a_wrong_result_of_a_megabyte_fails_with_a_short_message(worker):
+    with sandbox.using(worker), pytest.raises(checks.CheckFailed) as failed:
+        checks.expect_same(lambda m: tuple("x" * 20_000 for _ in range(45)) if m.__name__ == "mytensor" else (1,))
+    assert len(str(failed.value)) < 2 * checks.REPR_TEXT + 2_000
+
+
+def test_a_cell_shows_at_most_a_fixed_amount_of_error_text(worker):
+    from workbook import gradekernel
+
+    runner = gradekernel.Runner(worker, cell_timeout=20)
+    outputs, _ = runner.run_cell("raise ValueError('x' * (13 * 2**20))")
+    error = [o for o in outputs if o.output_type == "error"][0]
+    assert len(error.evalue) + sum(map(len, error.traceback)) < 3 * gradekernel.ERROR_TEXT
+
+
+def test_the_staged_copy_of_a_submission_is_readable_by_the_sandbox_s_user_only(worker):
+    assert inside(worker, lambda m: m.ones(1).shape) == (1,)
+    home = worker.copy.parent
+    owner = sandbox._user().get("user", os.geteuid())
+    for path in [home, *home.rglob("*")]:
+        info = path.stat()
+        assert info.st_mode & 0o077 == 0 and info.st_uid == owner, (path, oct(info.st_mode))
+
+
+def test_the_sandbox_sees_of_the_system_only_python_its_libraries_and_numpy_s(worker):
+    def visible(m):
+        import os
+
+        return [os.path.join(top, name) for top, _, files in os.walk("/usr") for name in files]
+
+    python = sandbox._interpreter()
+    stdlib = str(sandbox._stdlib(Path(python))) + "/"
+    files = inside(worker, visible)
+    assert python in files and any(f.startswith(stdlib) for f in files)
+    others = [f for f in files if f != python and not f.startswith(stdlib) and ".so" not in Path(f).name]
+    assert others == []
+    assert not [f for f in files if f.startswith(stdlib) and "-packages/" in f[len(stdlib):]]
+
+
+def test_the_grader_s_environment_cannot_be_read_inside(worker, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_TEST_SECRET", "grader-secret-5d1c")
+
+    def environments(m):
+        import os
+
+        found = []
+        for pid in ["self"] + [p for p in os.listdir("/proc") if p.isdigit()]:
+            try:
+                found.append(open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace"))
+            except OSError:
+                pass
+        return found + [repr(dict(os.environ))]
+
+    worker.stop()
+    texts = inside(worker, environments)
+    assert len(texts) >= 2 and not any("grader-secret-5d1c" in text for text in texts)
+
+
+def _four_children_of(size):
+    def run(m):
+        import os
+        import time
+
+        children = []
+        for _ in range(4):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    block = bytearray(size)
+                    for at in range(0, size, 4096):
+                        block[at] = 1
+                    time.sleep(2)
+                finally:
+                    os._exit(0)
+            children.append(pid)
+        return [os.waitpid(pid, 0)[1] for pid in children]
+
+    return run
+
+
+def _peak(group):
+    memory = group.folders["memory"]
+    name = "memory.peak" if group.version == 2 else "memory.max_usage_in_bytes"
+    return int((memory / name).read_text())
+
+
+def test_four_children_of_a_gibibyte_stay_under_one_sandbox_s_memory_cap(tmp_path):
+    """The cap holds for the submission as a whole (a control group), not per process."""
+    found = sandbox.Worker(REPO / "solutions" / "mytensor", memory_mb=1536, timeout=60)
+    try:
+        assert found.run(lambda m: 1) == 1
+        if found.group is None:
+            pytest.skip("no control group can be made here: only the per-process limits hold")
+        statuses = found.run(_four_children_of(2**30 - 2**26))
+        assert _peak(found.group) <= 1536 * 2**20
+        assert sum(status != 0 for status in statuses) >= 1, statuses
+        folders = list(found.group.folders.values())
+    finally:
+        found.stop()
+    assert not any(folder.exists() for folder in folders)
+
+
+def test_only_torch_module_names_from_the_sandbox_reach_the_flags(monkeypatch):
+    from workbook import gradeworker
+
+    forged = ["torch", "torch.nn", "\x1b]52;c;cHduZWQ=\x07", "=HYPERLINK(\"x\")", "torch" + "x" * 200, 7]
+    monkeypatch.setattr(sandbox.Worker, "run", lambda self, fn: forged)
+    assert gradeworker.torch_findings(REPO / "solutions" / "mytensor") == [
+        "importing mytensor imports torch", "importing mytensor imports torch.nn"]
+
+
+def test_links_in_a_submission_are_not_followed_into_its_copy(tmp_path):
+    package = tmp_path / "mytensor"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    secret = tmp_path / "grader-only.txt"
+    secret.write_text("grader secret 91c2")
+    (package / "stolen.py").symlink_to(secret)
+    (package / "folder").symlink_to(tmp_path)
+    copy = sandbox.private_copy(package)
+    assert sorted(p.name for p in copy.rglob("*")) == ["__init__.py"]

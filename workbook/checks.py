@@ -203,11 +203,15 @@ def _read_layout(storage, shape, strides, offset):
     return view.copy()
 
 
+REPR_TEXT = 10_000  # characters of a result's printed form that a failure shows
+
+
 def _safe_repr(value):
     try:
-        return repr(value)
+        shown = repr(value)
     except Exception as error:  # a broken __repr__ is itself worth showing
-        return f"<repr failed: {type(error).__name__}: {error}>"
+        shown = f"<repr failed: {type(error).__name__}: {str(error)[:200]}>"
+    return _cut(shown, REPR_TEXT)
 
 
 def _dtype_name(dtype):
@@ -543,12 +547,17 @@ def checker(task, file, hint):
     return check
 
 
+EXAMPLES_REPORT = 4_000  # characters of doctest's report a student sees; the rest is cut
+
+
 def check_examples(function, needle, task, file, student="mytensor"):
     """Run the ``>>>`` examples of ``function``'s docstring; raise CheckFailed unless they hold.
 
     The examples run with doctest, torch hidden and the student's module
     bound to its name, as a reader of ``help(function)`` would type them.
-    Doctest prints a report for each example whose output differs.
+    While grading they run in the submission's sandbox, which sends back only
+    counts and doctest's report (text this process prints and nothing more).
+    Doctest's report says which example printed something else.
 
     Parameters
     ----------
@@ -563,23 +572,57 @@ def check_examples(function, needle, task, file, student="mytensor"):
     ------
     CheckFailed
         When no example contains ``needle``, when an example prints
-        something else, or when ``help`` shows no Examples section.
+        something else, when ``help`` shows no Examples section, or when the
+        examples could not run at all.
     """
-    import doctest
-    import pydoc
-
-    tests = doctest.DocTestFinder().find(function, function.__name__, globs={student: importlib.import_module(student)})
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    with torch_hidden():
-        for test in tests:
-            runner.run(test)
-    calls = [example for test in tests for example in test.examples if needle in example.source]
-    page = pydoc.render_doc(function)
+    worker, name = grading_worker(), function.__name__
+    if worker is not None:
+        found = worker.run(lambda m: examples_report(getattr(m, name), {student: m}, needle))
+    else:
+        with torch_hidden():
+            found = examples_report(function, {student: importlib.import_module(student)}, needle)
+    calls, failures, help_shows, report = _valid_report(found)
+    if report:
+        print(report)
     problems = [
+        (isinstance(found, Raised), text("examples.crashed", error=_short(found))),
         (not calls, text("examples.none", needle=needle)),
-        (runner.failures, text("examples.failures", count=runner.failures)),
-        (not ("Examples" in page and ">>>" in page), text("examples.help")),
+        (failures, text("examples.failures", count=failures)),
+        (not help_shows, text("examples.help")),
     ]
     for failed, why in problems:
         if failed:
             raise CheckFailed(text("examples.failed", task=task, why=why, file=file))
+
+
+def examples_report(function, globs, needle):
+    """Run ``function``'s examples: ``(examples containing needle, failures, help shows them, report)``.
+
+    Plain data only, so that it can cross from the sandbox; the report is cut
+    at :data:`EXAMPLES_REPORT` characters.
+    """
+    import doctest
+    import pydoc
+
+    tests = doctest.DocTestFinder().find(function, getattr(function, "__name__", "function"), globs=globs)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report = []
+    for test in tests:
+        runner.run(test, out=report.append)
+    calls = sum(needle in example.source for test in tests for example in test.examples)
+    page = pydoc.render_doc(function)
+    return calls, runner.failures, "Examples" in page and ">>>" in page, _cut("".join(report), EXAMPLES_REPORT)
+
+
+def _valid_report(found):
+    """``found`` as :func:`examples_report`'s four fields, or a failed run's when it is anything else."""
+    fields = found if type(found) is tuple and len(found) == 4 else (0, 0, False, "")
+    kinds = (int, int, bool, str)
+    if not all(type(value) is kind for value, kind in zip(fields, kinds)):
+        fields = (0, 0, False, "")
+    calls, failures, shows, report = fields
+    return max(calls, 0), max(failures, 0), shows, _cut(report, EXAMPLES_REPORT)
+
+
+def _cut(message, limit):
+    return message if len(message) <= limit else message[:limit] + f"\n... ({len(message) - limit} more characters cut)\n"

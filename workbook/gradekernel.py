@@ -17,7 +17,6 @@ import contextlib
 import io
 import linecache
 import sys
-import time
 import traceback
 import types
 
@@ -26,6 +25,7 @@ from nbformat.v4 import new_output
 from workbook import sandbox
 
 OUTPUT_LIMIT = 200_000
+ERROR_TEXT = 20_000  # characters of an error a cell shows: a check's failure, a submission's message
 PACKAGE = "mytensor"
 
 
@@ -41,7 +41,7 @@ class StudentModule(types.ModuleType):
             raise AttributeError(name)
         found = self._worker.run(lambda m: _describe(m, name))
         if getattr(found, "type_name", None):
-            raise AttributeError(f"module 'mytensor' has no attribute {name!r} (in the sandbox: {found!r})")
+            raise AttributeError(f"module 'mytensor' has no attribute {name!r} (in the sandbox: {found!r:.300})")
         is_callable, doc = found
         return _remote_function(self._worker, name, doc) if is_callable else StudentAttribute(name)
 
@@ -74,11 +74,27 @@ def _remote_function(worker, name, doc):
     return call
 
 
+# The errors a notebook cell may catch from a direct call (``except RuntimeError``).
+# Any other name stays a name: no class of this process is looked up or made
+# from it, so a submission cannot raise StopIteration, SystemExit or an
+# AssertionError (which a check is) through the trusted code.
+ERRORS = {kind.__name__: kind for kind in (
+    RuntimeError, ValueError, TypeError, IndexError, KeyError, AttributeError, NotImplementedError,
+    ZeroDivisionError, OverflowError, ArithmeticError, LookupError, MemoryError, RecursionError, TimeoutError)}
+
+
+class StudentError(Exception):
+    """An error of the submission whose type is not one of :data:`ERRORS`; it shows the type's name."""
+
+    def __init__(self, type_name, message):
+        super().__init__(f"{type_name}: {message}")
+        self.type_name = type_name
+
+
 def _exception(type_name, message):
-    kind = getattr(builtins, type_name, None)
-    if not (isinstance(kind, type) and issubclass(kind, Exception)):
-        kind = type(type_name, (Exception,), {"__module__": "builtins"})
-    return kind(message)
+    message = message[:ERROR_TEXT]
+    kind = ERRORS.get(type_name)
+    return kind(message) if kind else StudentError(type_name, message)
 
 
 class _Shell:
@@ -113,7 +129,7 @@ class Runner:
     def run_cell(self, source):
         """Run one cell's source; return ``(outputs, execution_count)``."""
         self.count += 1
-        self.worker.deadline = time.monotonic() + self.cell_timeout
+        self.worker.start_cell(self.cell_timeout)
         out, err, result, error = CappedText(), CappedText(), None, None
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -157,9 +173,17 @@ def _outputs(out, err, result, error, count):
 
 
 def _error_output(error):
+    """The error output of a cell, its text cut to :data:`ERROR_TEXT` characters in all."""
     render = getattr(error, "_render_traceback_", None)
     lines = render() if callable(render) else traceback.format_exception(error)
-    return new_output("error", ename=type(error).__name__, evalue=str(error), traceback=lines)
+    kept, room = [], ERROR_TEXT
+    for line in lines:
+        kept.append(line[:room])
+        room -= len(kept[-1])
+        if room <= 0:
+            kept.append("\n... error text cut\n")
+            break
+    return new_output("error", ename=type(error).__name__, evalue=str(error)[:ERROR_TEXT], traceback=kept)
 
 
 @contextlib.contextmanager
@@ -172,7 +196,7 @@ def session(package, cell_timeout):
         with sandbox.using(worker):
             yield Runner(worker, cell_timeout)
     finally:
-        worker.deadline = None
+        worker.start_cell(None)
         if not sandbox.reuse_workers:
             worker.stop()
         if saved is None:

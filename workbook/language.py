@@ -150,9 +150,9 @@ MESSAGES = {
     "stub.replace": _m("replace its `raise NotImplementedError`", "把它的 `raise NotImplementedError` 换成你的代码"),
     "examples.none": _m("the docstring needs an Examples section with at least one >>> example calling {needle}...)",
                         "文档字符串需要一个 Examples 部分，其中至少有一个调用 {needle}...) 的 >>> 示例"),
-    "examples.failures": _m("{count} docstring example(s) print something other than the output written under them "
-                            "(run them in a notebook cell to compare)",
-                            "有 {count} 个文档字符串示例的输出与其下方写的输出不同（在笔记本单元格中运行它们来比较）"),
+    "examples.failures": _m("{count} docstring example(s) print something else (see the report above)",
+                            "有 {count} 个文档字符串示例的输出不对（见上面的报告）"),
+    "examples.crashed": _m("the examples could not run ({error})", "这些示例没能运行（{error}）"),
     "examples.help": _m("help() should show an Examples section", "help() 应当显示 Examples 部分"),
     "examples.failed": _m("{task}: {why}.\nedit:  {file}", "{task}：{why}。\n修改：{file}"),
     # make check (workbook/progress.py)

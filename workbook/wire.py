@@ -32,6 +32,11 @@ MAX_DEPTH = 20
 MAX_NAME = 100
 MAX_NDIM = 32
 MAX_TEXT = 20_000
+# A reply's JSON is parsed only when it fits these, so that decoding one costs
+# a bounded amount of memory and time whatever the worker sends: a megabyte of
+# ``{}`` would otherwise become hundreds of thousands of objects.
+MAX_HEADER = 2**20
+MAX_NODES = 100_000
 
 
 class Rejected(ValueError):
@@ -262,8 +267,11 @@ def decode_result(data, snapshot_type, raised_type):
     if len(data) < 4:
         raise Rejected("a reply shorter than its header")
     (size,) = struct.unpack(">I", data[:4])
+    raw = data[4:4 + size] if size <= MAX_HEADER else b""
+    if size > MAX_HEADER or raw.count(b"{") + raw.count(b"[") > MAX_NODES:
+        raise Rejected(f"a reply larger than {MAX_HEADER // 1024} KiB or {MAX_NODES} values, before its buffers")
     try:
-        header = json.loads(data[4:4 + size])
+        header = json.loads(raw)
         lengths = header["blobs"]
         tree = header["tree"]
     except (ValueError, KeyError, TypeError, RecursionError):
