@@ -379,3 +379,31 @@ def test_a_module_the_scan_cannot_parse_is_listed_for_review(tmp_path, source):
     (package / "odd.py").write_bytes(source)
     found = integrity.grader_reaches(package)
     assert len(found) == 1 and found[0].startswith("mytensor/odd.py: the scan cannot read it"), found
+
+
+def _inbound_entry(inbound, stamp, files):
+    entry = inbound / f"solo+{ASSIGNMENT}+{stamp}+r"
+    for name, text in files.items():
+        (entry / name).parent.mkdir(parents=True, exist_ok=True)
+        (entry / name).write_text(text)
+    return entry
+
+
+def test_an_inbound_entry_over_the_limits_is_refused_and_the_one_before_it_graded(tmp_path):
+    """An exchange entry may not unpack more than a zip may; the student's previous entry counts instead."""
+    from workbook import inbound
+
+    _inbound_entry(tmp_path / "inbound", "2026-01-01 10:00:00 UTC", ALLOWED)
+    _inbound_entry(tmp_path / "inbound", "2026-01-02 10:00:00 UTC",
+                   {**ALLOWED, **{f"mytensor/m{i}.py": "" for i in range(inbound.MAX_FILES)}})
+    collected, problems, _ = inbound.collect(tmp_path / "inbound", tmp_path / "course", ASSIGNMENT, check_owner=False)
+    filed = tmp_path / "course" / "submitted" / "solo" / ASSIGNMENT
+    assert collected == ["solo"] and sorted(p.name for p in (filed / "mytensor").iterdir()) == ["__init__.py", "ops.py"]
+    assert len(problems) == 1 and "2026-01-02" in problems[0] and "limit of 500 files" in problems[0], problems
+    assert (filed / "timestamp.txt").read_text() == "2026-01-01 10:00:00 UTC"
+
+
+def test_the_summary_lists_the_first_problems_and_counts_the_rest(tmp_path):
+    table = report.Table(["x1"], {"x1": 1}, [], {})
+    printed = report.summary(table, [f"junk {i}" for i in range(3000)], tmp_path, tmp_path)
+    assert len(printed.splitlines()) == report.SHOWN_IN_SUMMARY + 3 and "2950 more problems" in printed

@@ -3,7 +3,7 @@
 Two real Unix accounts, alice (honest) and mallory, own the entries, as they
 would after ``nbgrader submit`` on a shared machine (tests/hub_support.py makes
 and removes them). Mallory hands in her own work with links to the grader's
-environment and the course's hidden tests, a hard link, a FIFO, a folder that
+environment and the course's hidden tests, a hard link, a FIFO, a device, a folder that
 is a link; she writes an entry in alice's name with a later time and a file
 into alice's entry; she names entries with a spreadsheet formula, terminal
 escapes and a newline, and for a student who has no account. One
@@ -16,6 +16,7 @@ import csv
 import os
 import secrets
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -60,10 +61,11 @@ def _mallorys_own(inbound, mallory, root, release):
     (package / "hidden.py").symlink_to(root / "source" / tiny.ASSIGNMENT / "x1_double.ipynb")
     os.link(root / "source" / tiny.ASSIGNMENT / "x2_triple.ipynb", package / "hard.py")
     os.mkfifo(package / "fifo.py")
+    os.mknod(package / "zero.py", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero: a read never ends
     (package / "course").symlink_to(root / "source" / tiny.ASSIGNMENT)
     (entry / "timestamp.txt").unlink()
     (entry / "timestamp.txt").symlink_to("/etc/shadow")
-    for link in ("environ.py", "hidden.py", "fifo.py", "course"):
+    for link in ("environ.py", "hidden.py", "fifo.py", "zero.py", "course"):
         os.lchown(package / link, uid, uid)
 
 
@@ -162,7 +164,7 @@ def test_nothing_of_the_graders_machine_reaches_a_students_folder(graded):
 @pytest.mark.parametrize("left_out, why", [
     ("mytensor/environ.py", "a symbolic link"), ("mytensor/hidden.py", "a symbolic link"),
     ("mytensor/course", "a symbolic link"), ("mytensor/hard.py", "it belongs to root"),
-    ("mytensor/fifo.py", "not a regular file"),
+    ("mytensor/fifo.py", "not a regular file"), ("mytensor/zero.py", "not a regular file"),
 ])
 def test_each_link_and_special_file_is_left_out_and_said(graded, left_out, why):
     _, out, _, _, _, mallory = graded

@@ -142,7 +142,7 @@ def write_html(table, problems, path):
     image = base64.b64encode(plot_png(table)).decode()
     head = "".join(f"<th>{html.escape(s)}</th>" for s in table.sections)
     rows = "".join(_html_row(table, row) for row in table.rows)
-    issues = "".join(f"<li>{html.escape(printable(p))}</li>" for p in problems) or "<li>none</li>"
+    issues = "".join(f"<li>{html.escape(p)}</li>" for p in _listed(problems, SHOWN_IN_REPORT)) or "<li>none</li>"
     path.write_text(
         "<!doctype html><meta charset='utf-8'><title>mytensor workbook: class report</title>"
         "<style>body{font-family:sans-serif} td,th{padding:2px 8px} .flag{color:#b00}</style>"
@@ -159,11 +159,23 @@ def _html_row(table, row):
     return f"<tr><td>{html.escape(row['student_id'])}</td><td>{_number(row['total'])}</td>{cells}<td class='flag'>{flags}</td></tr>"
 
 
+# Problems can be as many as the junk a class folder or an exchange holds.
+SHOWN_IN_REPORT = 1000
+SHOWN_IN_SUMMARY = 50
+
+
+def _listed(problems, most, where=None):
+    """The first ``most`` problems, printable, then how many more (and ``where`` they are all listed)."""
+    shown = [printable(p) for p in problems[:most]]
+    rest = len(problems) - most
+    return shown + ([f"{rest} more problems" + (f": see {where}" if where else "")] if rest > 0 else [])
+
+
 def summary(table, problems, out, root):
     """The lines printed at the end of ``workbook grade``."""
     flagged = [row for row in table.rows if row["flags"]]
     lines = [f"graded {len(table.rows)} submissions: {out / 'grades.csv'}, {out / 'report.html'}"]
     lines += [f"  flagged {row['student_id']}: {_flags(row, CELL)}" for row in flagged]
-    lines += [f"  intake: {printable(p)}" for p in problems]
+    lines += [f"  intake: {p}" for p in _listed(problems, SHOWN_IN_SUMMARY, out / "report.html")]
     lines.append(f"feedback: {root / 'feedback'} (hand it back with `nbgrader release_feedback`)")
     return "\n".join(lines)
