@@ -407,3 +407,12 @@ def test_the_summary_lists_the_first_problems_and_counts_the_rest(tmp_path):
     table = report.Table(["x1"], {"x1": 1}, [], {})
     printed = report.summary(table, [f"junk {i}" for i in range(3000)], tmp_path, tmp_path)
     assert len(printed.splitlines()) == report.SHOWN_IN_SUMMARY + 3 and "2950 more problems" in printed
+
+
+def test_an_inbound_entry_from_the_future_is_flagged(tmp_path):
+    from workbook import inbound
+
+    _inbound_entry(tmp_path / "inbound", "2999-01-01 00:00:00 UTC", ALLOWED)
+    _, _, notes = inbound.collect(tmp_path / "inbound", tmp_path / "course", ASSIGNMENT, check_owner=False)
+    assert any("2999-01-01" in note and "future" in note for note in notes["solo"]), notes
+    assert inbound.UNCHECKED in notes["solo"]

@@ -155,10 +155,18 @@ def collect(inbound, root, assignment, check_owner=True):
                 shutil.rmtree(dest, ignore_errors=True)
                 problems.append(f"inbound entry {entry.name!r}: not collected: {error}")
                 continue
-            notes.setdefault(student, []).extend(left_out)
+            notes.setdefault(student, []).extend(left_out + _future(entry))
             collected.append(student)
             break
     return collected, problems + refused, notes
+
+
+def _future(entry):
+    """A note when the entry's time is in the future: it wins over every later entry of the student."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)  # parse_utc gives naive UTC
+    if entry.moment <= now + datetime.timedelta(days=1):
+        return []
+    return [f"the inbound entry's name says it was submitted at {entry.stamp}, in the future: {entry.name!r}"]
 
 
 def copy_entry(inbound, entry, dest):
