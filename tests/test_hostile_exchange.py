@@ -12,7 +12,9 @@ both grades, the gradebook's exports, what was filed on disk, what was
 printed, and that no process of the run is left.
 """
 
+import contextlib
 import csv
+import io
 import os
 import secrets
 import shutil
@@ -94,7 +96,7 @@ def accounts():
 
 @pytest.fixture(scope="module")
 def graded(accounts, tmp_path_factory):
-    """The class graded once: (course, out, exit code, printed summary, grades.csv rows, problems)."""
+    """The class graded once: (course, out folder, (exit code, printed), the grader's secret, alice, mallory)."""
     tmp = tmp_path_factory.mktemp("exchange")
     notebooks, package = tiny.write_source(tmp / "src")
     root = course.build(tmp / "course", notebooks, package, assignment=tiny.ASSIGNMENT)
@@ -119,9 +121,7 @@ def graded(accounts, tmp_path_factory):
 
 
 def _run(argv):
-    import contextlib
-    import io
-
+    """``workbook grade`` with ``argv``: its exit code and what it printed."""
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         code = grade.main(argv)
