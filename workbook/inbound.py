@@ -120,18 +120,22 @@ def by_owner(entries, check=True):
         expected = account_uid(entry.student)
         if expected == entry.uid:
             honest.append(entry)
-            continue
-        writer = owner_name(entry.uid)
-        if expected is None:
+        elif expected is None:
             problems.append(f"inbound entry {entry.name!r}: not collected: no account is named "
-                            f"{entry.student!r} here (written by {writer})")
-            continue
-        problems.append(f"inbound entry {entry.name!r} claims to be {entry.student}'s but belongs to "
-                        f"{writer}: not graded; check who sent it")
-        notes.setdefault(entry.student, []).append(
-            f"an inbound entry in this name was written by {writer}, not graded: {entry.name!r}")
-        notes.setdefault(writer, []).append(f"wrote an inbound entry in {entry.student}'s name: {entry.name!r}")
+                            f"{entry.student!r} here (written by {owner_name(entry.uid)})")
+        else:
+            problems.append(_impostor(entry, notes))
     return honest, notes, problems
+
+
+def _impostor(entry, notes):
+    """Flag both rows of an entry written in another student's name; return the problem to report."""
+    writer = owner_name(entry.uid)
+    notes.setdefault(entry.student, []).append(
+        f"an inbound entry in this name was written by {writer}, not graded: {entry.name!r}")
+    notes.setdefault(writer, []).append(f"wrote an inbound entry in {entry.student}'s name: {entry.name!r}")
+    return (f"inbound entry {entry.name!r} claims to be {entry.student}'s but belongs to {writer}: "
+            f"not graded; check who sent it")
 
 
 def collect(inbound, root, assignment, check_owner=True):
@@ -147,18 +151,22 @@ def collect(inbound, root, assignment, check_owner=True):
     collected = []
     for student in sorted({entry.student for entry in honest}):
         mine = sorted((e for e in honest if e.student == student), key=lambda e: (e.moment, e.name), reverse=True)
-        for entry in mine:
-            dest = Path(root) / "submitted" / student / assignment
-            try:
-                left_out = copy_entry(inbound, entry, dest)
-            except (Refused, OSError) as error:
-                shutil.rmtree(dest, ignore_errors=True)
-                problems.append(f"inbound entry {entry.name!r}: not collected: {error}")
-                continue
-            notes.setdefault(student, []).extend(left_out + _future(entry))
+        if _file_latest(inbound, root, assignment, mine, problems, notes.setdefault(student, [])):
             collected.append(student)
-            break
     return collected, problems + refused, notes
+
+
+def _file_latest(inbound, root, assignment, entries, problems, notes):
+    """File the first of ``entries`` (newest first) that can be copied; say why each one before it was not."""
+    for entry in entries:
+        dest = Path(root) / "submitted" / entry.student / assignment
+        try:
+            notes += copy_entry(inbound, entry, dest) + _future(entry)
+            return True
+        except (Refused, OSError) as error:
+            shutil.rmtree(dest, ignore_errors=True)
+            problems.append(f"inbound entry {entry.name!r}: not collected: {error}")
+    return False
 
 
 def _future(entry):
