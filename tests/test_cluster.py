@@ -55,8 +55,10 @@ def test_grades_on_the_cluster_equal_a_local_serial_run(tiny_run, tmp_path, monk
     monkeypatch.setenv("WORKBOOK_TIMINGS", str(tmp_path / "remote.jsonl"))
     with dask_cluster(tmp_path) as (address, _):
         remote_code, remote = _grade(tmp, root, "remote", "--scheduler", address)
-    left = [p for p in [*tmp_path.glob("tmp/*"), *tmp_path.glob("w*/*/*")] if not p.name.endswith(".lock")]
-    assert not left, "a worker left files behind after its jobs and its end"
+        jobs_left = list(tmp_path.glob("w*/**/mytensor-remote-*"))
+    assert not jobs_left, "a job's folder outlived its job"
+    left = list(tmp_path.glob("tmp/*"))
+    assert not left, f"the workers and their graders left temporary files behind: {left}"
     assert code == remote_code == 0
     assert remote == local
     assert float(remote["ref"]["total"]) == tiny.points() and float(remote["stub"]["total"]) == 0

@@ -7,6 +7,7 @@ nothing is written outside ``submitted/``, and a zip that cannot be filed is
 reported with its file name and the fix.
 """
 
+import csv
 import json
 import os
 import struct
@@ -331,3 +332,87 @@ def test_crafted_exchange_timestamps_file_the_right_edition(tmp_path):
     grade.file_chinese_submissions(tmp_path)
     graded = {s: (tmp_path / "submitted" / s / ASSIGNMENT / "x1_creating.ipynb").read_text() for s in stamps}
     assert graded == {"bytes": ASSIGNMENT, "text": ASSIGNMENT, "zones": ASSIGNMENT_ZH}
+
+
+HOSTILE_NAME = "junk/\x1b]52;c;ZXZpbA==\x07\x1b]0;title\x07\rflagged honest: fine\u202egpj.py"
+
+
+def test_a_member_name_reaches_the_csv_report_and_terminal_escaped_and_capped(tmp_path):
+    """A left-out member's name is the student's text: no escape, BEL, CR or bidi override may get out raw."""
+    archive = _zip(tmp_path / "x__mytensor-workbook.zip",
+                   [*ALLOWED.items(), (HOSTILE_NAME, ""), (f"junk/{'y' * 5000}.txt", "")], _student("x"))
+    notes = intake.read_zip(archive).notes
+    table = report.Table(["x1"], {"x1": 1}, [], {})
+    table.rows.append(report._row(table, "x", None, notes))
+    report.write_csv(table, tmp_path / "grades.csv")
+    report.write_html(table, [f"{archive}: {HOSTILE_NAME}"], tmp_path / "report.html")
+    printed = report.summary(table, [HOSTILE_NAME], tmp_path, tmp_path)
+    for text in ((tmp_path / "grades.csv").read_text(), (tmp_path / "report.html").read_text(), printed):
+        assert not any(c in text for c in "\x1b\x07\r\u202e") and "\\x1b]52;c;" in text
+        assert "y" * 600 not in text
+    assert not any(line.startswith("flagged honest") for line in printed.splitlines())
+
+
+@pytest.mark.parametrize("flag", ["=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"])
+def test_a_cell_that_a_spreadsheet_would_run_starts_with_a_quote(tmp_path, flag):
+    table = report.Table(["x1"], {"x1": 1}, [], {})
+    table.rows.append(report._row(table, "x", None, [flag]))
+    report.write_csv(table, tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv", newline="") as out:
+        header, row = list(csv.reader(out))
+    assert row == ["x", "0", "1", "0", "'" + flag]
+
+
+def test_the_scan_reads_a_module_as_python_decodes_it(tmp_path):
+    """``# coding: utf-7`` spells ``sys.modules`` as ``sys.+AG0-odules``: read as UTF-8 the scan saw nothing."""
+    package = tmp_path / "mytensor"
+    package.mkdir()
+    (package / "hidden.py").write_bytes(b'# coding: utf-7\nimport sys\ntorch = sys.+AG0-odules["torch"]\n')
+    assert integrity.torch_uses(package) == ["mytensor/hidden.py:3: uses torch (subscript 'torch')"]
+    assert integrity.grader_reaches(package) == ["mytensor/hidden.py:3: reaches into the grader ('modules')"]
+
+
+@pytest.mark.parametrize("source", [b"def broken(:\n", b"# coding: no-such-codec\nx = 1\n", b"x = '\xff'\n"])
+def test_a_module_the_scan_cannot_parse_is_listed_for_review(tmp_path, source):
+    package = tmp_path / "mytensor"
+    package.mkdir()
+    (package / "odd.py").write_bytes(source)
+    found = integrity.grader_reaches(package)
+    assert len(found) == 1 and found[0].startswith("mytensor/odd.py: the scan cannot read it"), found
+
+
+def _inbound_entry(inbound, stamp, files):
+    entry = inbound / f"solo+{ASSIGNMENT}+{stamp}+r"
+    for name, text in files.items():
+        (entry / name).parent.mkdir(parents=True, exist_ok=True)
+        (entry / name).write_text(text)
+    return entry
+
+
+def test_an_inbound_entry_over_the_limits_is_refused_and_the_one_before_it_graded(tmp_path):
+    """An exchange entry may not unpack more than a zip may; the student's previous entry counts instead."""
+    from workbook import inbound
+
+    _inbound_entry(tmp_path / "inbound", "2026-01-01 10:00:00 UTC", ALLOWED)
+    _inbound_entry(tmp_path / "inbound", "2026-01-02 10:00:00 UTC",
+                   {**ALLOWED, **{f"mytensor/m{i}.py": "" for i in range(inbound.MAX_FILES)}})
+    collected, problems, _ = inbound.collect(tmp_path / "inbound", tmp_path / "course", ASSIGNMENT, check_owner=False)
+    filed = tmp_path / "course" / "submitted" / "solo" / ASSIGNMENT
+    assert collected == ["solo"] and sorted(p.name for p in (filed / "mytensor").iterdir()) == ["__init__.py", "ops.py"]
+    assert len(problems) == 1 and "2026-01-02" in problems[0] and "limit of 500 files" in problems[0], problems
+    assert (filed / "timestamp.txt").read_text() == "2026-01-01 10:00:00 UTC"
+
+
+def test_the_summary_lists_the_first_problems_and_counts_the_rest(tmp_path):
+    table = report.Table(["x1"], {"x1": 1}, [], {})
+    printed = report.summary(table, [f"junk {i}" for i in range(3000)], tmp_path, tmp_path)
+    assert len(printed.splitlines()) == report.SHOWN_IN_SUMMARY + 3 and "2950 more problems" in printed
+
+
+def test_an_inbound_entry_from_the_future_is_flagged(tmp_path):
+    from workbook import inbound
+
+    _inbound_entry(tmp_path / "inbound", "2999-01-01 00:00:00 UTC", ALLOWED)
+    _, _, notes = inbound.collect(tmp_path / "inbound", tmp_path / "course", ASSIGNMENT, check_owner=False)
+    assert any("2999-01-01" in note and "future" in note for note in notes["solo"]), notes
+    assert inbound.UNCHECKED in notes["solo"]

@@ -68,6 +68,11 @@ def exclude_overwriting(root):
     return {d.name: student_files(d) for d in sorted(source.iterdir()) if d.is_dir()}
 
 
+def exchange_root():
+    """The nbgrader exchange: ``$WORKBOOK_EXCHANGE`` or ``/srv/nbgrader/exchange``."""
+    return Path(os.environ.get("WORKBOOK_EXCHANGE", "/srv/nbgrader/exchange"))
+
+
 def venv_path(path=None):
     """PATH with this Python's ``bin/`` first: nbgrader runs ``alembic`` from PATH."""
     path = os.environ.get("PATH", "") if path is None else path
@@ -98,7 +103,7 @@ def configure(c, root=None):
     c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.db_url = db_url(root)
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
-    c.Exchange.root = os.environ.get("WORKBOOK_EXCHANGE", "/srv/nbgrader/exchange")
+    c.Exchange.root = str(exchange_root())
     c.Autograde.exclude_overwriting = exclude_overwriting(root)
     _configure_execution(c)
     _configure_feedback_and_collect(c)

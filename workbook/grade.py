@@ -34,8 +34,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from workbook import cluster, course, integrity, intake, report, sandbox, timings
+from workbook import inbound as inbound_
 from workbook.course import ASSIGNMENT, COURSE_ID
-from workbook.names import ASSIGNMENT_ZH
+from workbook.names import ASSIGNMENT_ZH, STUDENT_ID
+from workbook.plaintext import printable
 
 STUDENT_TIMEOUT = 1200
 UNSANDBOXED = "UNSANDBOXED: student code ran without the sandbox (--no-sandbox)"
@@ -288,26 +290,38 @@ def from_zips(root, folder, assignment=ASSIGNMENT):
     return folders, problems + dropped, notes
 
 
-def from_exchange(root, assignment=ASSIGNMENT):
-    """Run ``nbgrader collect`` (for the Chinese edition too); return the collected folders."""
-    course.nbgrader(root, "collect", assignment, "--update", log=Path(root) / "grading" / "collect.log")
-    if assignment == ASSIGNMENT and (Path(root) / "source" / ASSIGNMENT_ZH).is_dir():
-        _collect_chinese(root)
+def from_exchange(root, assignment=ASSIGNMENT, check_owner=True):
+    """Collect from the exchange's inbound folder (the Chinese edition too); return folders, problems, notes.
+
+    :mod:`workbook.inbound` collects, not ``nbgrader collect``: it follows no
+    link and checks that each entry belongs to the account it names.
+    """
+    inbound = course.exchange_root() / COURSE_ID / "inbound"
+    if not inbound.is_dir():
+        raise SystemExit(f"error: no inbound folder {inbound}: set WORKBOOK_EXCHANGE to the exchange's root")
+    editions = [assignment] + ([ASSIGNMENT_ZH] if assignment == ASSIGNMENT else [])
+    problems, notes = [], {}
+    for edition in editions:
+        _, found, noted = inbound_.collect(inbound, root, edition, check_owner)
+        problems += found
+        for student, extra in noted.items():
+            notes.setdefault(student, []).extend(extra)
+    if assignment == ASSIGNMENT:
+        file_chinese_submissions(root)
+    folders, refused = _collected(root, assignment)
+    if not folders:
+        raise SystemExit(f"error: the exchange holds no submissions of {assignment} (nothing collected); "
+                         f"{len(problems)} problems: " + "; ".join(map(printable, problems[:5])))
+    return folders, problems + refused, {s: n for s, n in notes.items() if s in folders}
+
+
+def _collected(root, assignment):
+    """The folders of ``root/submitted`` for ``assignment`` whose names are student ids; and the others."""
     submitted = Path(root) / "submitted"
     folders = sorted(submitted.glob(f"*/{assignment}")) if submitted.is_dir() else []
-    if not folders:
-        raise SystemExit(f"error: the exchange holds no submissions of {assignment} (nothing collected).")
-    return {f.parent.name: f for f in folders}, [], {}
-
-
-def _collect_chinese(root):
-    """Collect the Chinese edition too, when the course released it; its failure only costs its submissions."""
-    try:
-        course.nbgrader(root, "collect", ASSIGNMENT_ZH, "--update", log=Path(root) / "grading" / "collect.log")
-    except RuntimeError as error:  # e.g. never released to this exchange: the English collect already ran
-        print(f"note: no Chinese-edition submissions collected ({str(error).splitlines()[0]})", file=sys.stderr)
-        return
-    file_chinese_submissions(root)
+    refused = [f"{f.parent}: not graded: {f.parent.name!r} is not a student id" for f in folders
+               if not STUDENT_ID.fullmatch(f.parent.name)]
+    return {f.parent.name: f for f in folders if STUDENT_ID.fullmatch(f.parent.name)}, refused
 
 
 def _submitted_at(folder):
@@ -338,7 +352,7 @@ def file_chinese_submissions(root):
             continue
         if english.is_dir():
             shutil.rmtree(english)
-        shutil.copytree(chinese, english)
+        shutil.copytree(chinese, english, symlinks=True)  # a link is copied as a link, and grading leaves it out
 
 
 def ensure_course(root, assignment=ASSIGNMENT):
@@ -355,6 +369,9 @@ def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m workbook grade", description=__doc__.split("\n")[0])
     parser.add_argument("submissions", nargs="?", type=Path, help="folder of submission zips (an LMS download)")
     parser.add_argument("--exchange", action="store_true", help="collect from the nbgrader exchange instead")
+    parser.add_argument("--any-owner", action="store_true",
+                        help="with --exchange, when the accounts that write the exchange are not the students' "
+                        "(a container hub): take an entry whatever account wrote it, and say so on its row")
     parser.add_argument("--jobs", type=int, help="submissions graded at once (default 1; with --scheduler, "
                         "submissions sent at once, default the cluster's threads)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
@@ -397,7 +414,7 @@ def main(argv=None):
     try:
         ensure_course(root, args.assignment)
         if args.exchange:
-            folders, problems, notes = from_exchange(root, args.assignment)
+            folders, problems, notes = from_exchange(root, args.assignment, not args.any_owner)
         else:
             folders, problems, notes = from_zips(root, args.submissions.resolve(), args.assignment)
         jobs = args.jobs or (remote.threads() if remote else 1)

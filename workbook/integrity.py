@@ -11,7 +11,10 @@
   ``__import__`` / ``find_spec`` with a torch name, ``sys.modules["torch"]``.
 * :func:`grader_reaches` lists code that reaches into the grading process
   (``workbook``, ``sys.modules``, frames, ``gc``, ``ctypes``...): a numpy
-  tensor library needs none of it, so the instructor is asked to look.
+  tensor library needs none of it, so the instructor is asked to look,
+  and lists the modules it cannot parse.
+The scan is a hint for a human, never the defence: code can always reach a
+name in a way no reading of its text sees (the sandbox is the defence).
 A submission that uses torch is zeroed by ``workbook grade`` and reported;
 the sandbox it runs in has no torch, and its worker reports import attempts.
 """
@@ -59,7 +62,8 @@ def copy_submission(source, dest):
         if path.is_dir() and not path.is_symlink():
             continue
         keep = str(relative) in EXCHANGE_FILES or allowed(relative)
-        if not keep or path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
+        regular = path.is_file() and not path.is_symlink()  # never a link, a FIFO or a device
+        if not keep or not regular or path.stat().st_size > MAX_FILE_BYTES:
             left_out.append(str(relative))
             continue
         (dest / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +102,11 @@ EVERYWHERE = {"workbook", "expect_same", "CheckFailed"}
 
 
 def grader_reaches(package_dir):
-    """Return ``"file:line: name"`` for each name by which code could tamper with grading."""
-    return _scan(package_dir, _grader_nodes)
+    """Return ``"file:line: name"`` for each name by which code could tamper with grading.
+
+    A module that does not parse is listed too: the scan cannot see into it.
+    """
+    return _scan(package_dir, _grader_nodes, unparsed=True)
 
 
 # CPython 3.11's ast.parse can fail with "AST constructor recursion depth
@@ -107,16 +114,21 @@ def grader_reaches(package_dir):
 _PARSING = threading.Lock()
 
 
-def _scan(package_dir, finder):
-    """Run ``finder`` (AST -> (node, what) pairs) over every module of a package."""
+def _scan(package_dir, finder, unparsed=False):
+    """Run ``finder`` (AST -> (node, what) pairs) over every module of a package.
+
+    The bytes are parsed as Python imports them: a PEP 263 coding cookie (``# coding: utf-7``)
+    or a BOM decides the encoding, so no text is hidden from the scan by being decoded otherwise.
+    """
     found = []
     for path in sorted(Path(package_dir).rglob("*.py")):
+        name = path.relative_to(Path(package_dir).parent)
         try:
             with _PARSING:
-                tree = ast.parse(path.read_text(errors="replace"))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError, UnicodeError, LookupError, RecursionError, MemoryError, OSError) as error:
+            found += [f"{name}: the scan cannot read it ({type(error).__name__}); look at it by hand"] if unparsed else []
             continue
-        name = path.relative_to(Path(package_dir).parent)
         found += [f"{name}:{node.lineno}: {what}" for node, what in finder(tree)]
     return found
 

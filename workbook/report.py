@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from workbook.course import COURSE_ID, db_url
+from workbook.plaintext import CELL, csv_cell, printable
 
 
 @dataclass
@@ -51,7 +52,8 @@ def _layout(assignment):
 
 
 def _row(table, student, submission, flags):
-    row = {"student_id": student, "sections": {}, "tasks": {}, "flags": list(flags)}
+    """A student's scores; the id and flags are the submission's text, so they are made printable here."""
+    row = {"student_id": printable(student), "sections": {}, "tasks": {}, "flags": [printable(f) for f in flags]}
     if submission is not None:
         for notebook in submission.notebooks:
             row["sections"][section_of(notebook.name)] = notebook.score
@@ -61,12 +63,16 @@ def _row(table, student, submission, flags):
 
 
 def export_nbgrader_csv(root, path):
-    """nbgrader's own grades export (what ``nbgrader export`` writes), in this process."""
+    """nbgrader's own grades export (what ``nbgrader export`` writes), in this process, with safe cells."""
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
     with Gradebook(db_url(root), COURSE_ID) as gb:
         CsvExportPlugin(to=str(path)).export(gb)
+    with open(path, newline="") as exported:
+        rows = list(csv.reader(exported))
+    with open(path, "w", newline="") as out:
+        csv.writer(out).writerows([[csv_cell(printable(cell)) for cell in row] for row in rows])
 
 
 def write_csv(table, path):
@@ -77,7 +83,13 @@ def write_csv(table, path):
         maximum = sum(table.section_max.values())
         for row in table.rows:
             scores = [_number(row["sections"].get(s, 0)) for s in table.sections]
-            writer.writerow([row["student_id"], _number(row["total"]), _number(maximum), *scores, "; ".join(row["flags"])])
+            flags = _flags(row, CELL)
+            writer.writerow([csv_cell(row["student_id"]), _number(row["total"]), _number(maximum), *scores, csv_cell(flags)])
+
+
+def _flags(row, limit):
+    """A row's flags in one cell of at most about ``limit`` characters."""
+    return printable("; ".join(row["flags"]), limit)
 
 
 def _number(value):
@@ -130,7 +142,7 @@ def write_html(table, problems, path):
     image = base64.b64encode(plot_png(table)).decode()
     head = "".join(f"<th>{html.escape(s)}</th>" for s in table.sections)
     rows = "".join(_html_row(table, row) for row in table.rows)
-    issues = "".join(f"<li>{html.escape(p)}</li>" for p in problems) or "<li>none</li>"
+    issues = "".join(f"<li>{html.escape(p)}</li>" for p in _listed(problems, SHOWN_IN_REPORT)) or "<li>none</li>"
     path.write_text(
         "<!doctype html><meta charset='utf-8'><title>mytensor workbook: class report</title>"
         "<style>body{font-family:sans-serif} td,th{padding:2px 8px} .flag{color:#b00}</style>"
@@ -143,15 +155,27 @@ def write_html(table, problems, path):
 
 def _html_row(table, row):
     cells = "".join(f"<td>{_number(row['sections'].get(s, 0))}</td>" for s in table.sections)
-    flags = html.escape("; ".join(row["flags"]))
+    flags = html.escape(_flags(row, CELL))
     return f"<tr><td>{html.escape(row['student_id'])}</td><td>{_number(row['total'])}</td>{cells}<td class='flag'>{flags}</td></tr>"
+
+
+# Problems can be as many as the junk a class folder or an exchange holds.
+SHOWN_IN_REPORT = 1000
+SHOWN_IN_SUMMARY = 50
+
+
+def _listed(problems, most, where=None):
+    """The first ``most`` problems, printable, then how many more (and ``where`` they are all listed)."""
+    shown = [printable(p) for p in problems[:most]]
+    rest = len(problems) - most
+    return shown + ([f"{rest} more problems" + (f": see {where}" if where else "")] if rest > 0 else [])
 
 
 def summary(table, problems, out, root):
     """The lines printed at the end of ``workbook grade``."""
     flagged = [row for row in table.rows if row["flags"]]
     lines = [f"graded {len(table.rows)} submissions: {out / 'grades.csv'}, {out / 'report.html'}"]
-    lines += [f"  flagged {row['student_id']}: {'; '.join(row['flags'])}" for row in flagged]
-    lines += [f"  intake: {p}" for p in problems]
+    lines += [f"  flagged {row['student_id']}: {_flags(row, CELL)}" for row in flagged]
+    lines += [f"  intake: {p}" for p in _listed(problems, SHOWN_IN_SUMMARY, out / "report.html")]
     lines.append(f"feedback: {root / 'feedback'} (hand it back with `nbgrader release_feedback`)")
     return "\n".join(lines)

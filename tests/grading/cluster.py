@@ -2,6 +2,9 @@
 
 import contextlib
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -40,7 +43,10 @@ def dask_cluster(tmp, workers=2, threads=1, scheduler_env=None):
     """A ``dask scheduler`` and ``workers`` ``dask worker`` processes (no nanny) on 127.0.0.1; yields (address, workers).
 
     ``scheduler_env``: the scheduler's environment, when not the README's. The
-    workers' temporary files go to ``tmp/tmp``.
+    workers' temporary files go to ``tmp/tmp``, their own folders are
+    ``tmp/w<n>``. At the end every process of the cluster, the workers'
+    graders included, is known to have ended, and then the workers' folders
+    are removed: what Dask leaves there depends on how fast it closed.
     """
     info, temporary = tmp / "scheduler.json", tmp / "tmp"
     temporary.mkdir()
@@ -56,10 +62,53 @@ def dask_cluster(tmp, workers=2, threads=1, scheduler_env=None):
         address = json.loads(info.read_text())["address"]
         yield address, processes[1:]
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=30)
-            process.kill()
-            process.wait()
+        # workers first, while the scheduler can still answer their goodbyes
+        family = descendants({process.pid for process in processes[1:]})
+        for process in processes[1:]:
+            _stop(process)
+        wait_until_gone(family)
+        _stop(processes[0])
+        for n in range(workers):
+            shutil.rmtree(tmp / f"w{n}", ignore_errors=True)
+
+
+def _stop(process, seconds=120):
+    process.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=seconds)
+    process.kill()
+    process.wait()
+
+
+def _parents():
+    """``{pid: parent pid}`` of every live process (zombies count as gone)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z":
+                found[int(stat.parent.name)] = int(fields[1])
+    return found
+
+
+def descendants(pids):
+    """``pids`` and every process they started, and those started, down the tree."""
+    parents, family = _parents(), set(pids)
+    grown = True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= more
+        grown = bool(more)
+    return family
+
+
+def wait_until_gone(pids, seconds=60):
+    """Wait until none of ``pids`` lives; those still alive after ``seconds`` are killed, and waited for."""
+    deadline = time.monotonic() + seconds
+    while (alive := set(pids) & set(_parents())) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    while set(pids) & set(_parents()):
+        time.sleep(0.05)
