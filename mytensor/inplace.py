@@ -110,7 +110,7 @@ def _update(self, other, op, check_operands=None):
     check_leaf(self)
     if check_operands is not None:
         check_operands(self, other)
-    _check_target(self)
+    check_overlap(self._shape, self._strides)
     _check_fits(self, other)
     tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False))
     # The op promotes as torch does (true division always gives a float).

@@ -93,9 +93,12 @@ def _row_major(out, operands):
     if 0 in out._shape:
         return False
     for t in operands:
-        if not isinstance(t, (tuple, _tensor.Tensor)):
+        if type(t) is tuple:
+            shape, strides = t
+        elif isinstance(t, _tensor.Tensor):
+            shape, strides = t._shape, t._strides
+        else:
             continue  # a number
-        shape, strides = t if isinstance(t, tuple) else (t._shape, t._strides)
         if strides != (out._strides if shape == out._shape else _layout.contiguous_strides(shape)):
             return False
     return True
