@@ -59,6 +59,13 @@ NAMED = {
     "bool stack times int vector": lambda m: m.ones(2, 2, 2, dtype=m.bool).permute(1, 0, 2) @ m.ones(2, dtype=m.int16),
     "empty batched product of two dtypes": lambda m: m.ones(4, 3, dtype=m.int32) @ m.ones(2, 3, 0, dtype=m.float64),
     "sub_ of bools before the shape": lambda m: m.tensor(True).sub_(m.tensor([True])),
+    "trace of bools before the dims": lambda m: m.ones(2, 2, 2, dtype=m.bool).trace(),
+    "mv of a 0-d tensor": lambda m: m.mv(m.tensor(1.0), m.ones(2)),
+    "dot sums from +0": lambda m: m.dot(m.tensor([-0.5]), m.tensor([0.0])),
+    "permute without dims": lambda m: m.ones(2, 3).permute(),
+    "an index into an empty dim": lambda m: m.ones(2, 0)[..., [1, 0]],
+    "to() keeps the memory order": lambda m: m.ones(4, 3, dtype=m.int16).t()[::2].to(m.float64).stride(),
+    "exp of an int tensor uses its converted copy": lambda m: m.ones(6, 4, dtype=m.int16).t()[:, ::3].exp().stride(),
 }
 
 
