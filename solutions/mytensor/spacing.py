@@ -2,6 +2,9 @@
 
 This module is the exercise of x.8: the student writes both the docstring and
 the body, so ``help(mytensor.linspace)`` shows their own words and example.
+``fused_multiply_add`` is provided: torch computes each value as
+``start + step * i`` (or ``end - step * (steps - 1 - i)``) rounded once, and
+that helper gives the same bits with numpy.
 """
 
 import numpy as np
