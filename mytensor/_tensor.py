@@ -77,6 +77,16 @@ class Tensor:
         t._numpy_view = array
         return t
 
+    @classmethod
+    def _laid_out(cls, array, strides):
+        """A new tensor holding the elements of ``array`` in a dense layout with ``strides``."""
+        storage = np.empty(array.size, array.dtype)
+        t = cls(storage, array.shape, strides)
+        if array.size:
+            t._numpy_view = _layout.strided(storage, array.shape, strides, 0)
+            t._numpy_view[...] = array
+        return t
+
     def _array(self):
         """The elements as a numpy view of the storage (no copy)."""
         if self._numpy_view is not None:

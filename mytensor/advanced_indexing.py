@@ -143,6 +143,8 @@ def _check_mask(mask, shape, dim):
 def _check_range(array, size, ordinal):
     """torch's error for an index outside ``-size .. size - 1``; torch counts only the index tensors."""
     outside = (array >= size) | (array < -size)
+    if outside.any() and size == 0:
+        raise IndexError("index is out of bounds for dimension with size 0")  # torch's words for an empty dim
     if outside.any():
         raise IndexError(
             f"index {array[outside].flat[0]} is out of bounds for dimension {ordinal} with size {size}"

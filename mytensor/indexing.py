@@ -237,6 +237,7 @@ def setitem(self, index, value):
     if advanced_indexing.is_advanced(index):
         name = advanced_indexing.put(self, index, value)
     else:
+        inplace.check_overlap(*_view_layout(self, index)[:2])  # torch writes a number into x[:] as a copy too
         _write(self, index, value)
         name = "CopySlices"
     autograd.bump_version(self)

@@ -9,7 +9,7 @@ Python scalars may stand on either side of an operator.
 
 import numpy as np
 
-from . import _dtypes, _tensor, autograd, broadcasting, promotion
+from . import _dtypes, _layout, _tensor, autograd, broadcasting, promotion
 
 _NEG_BOOL = (
     "Negation, the `-` operator, on a bool tensor is not supported. "
@@ -63,6 +63,62 @@ def _forward(a, b, kernel, dtype=None):
     raise NotImplementedError("Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute) (replace this raise in mytensor/ops.py: _forward; see notebooks/x3_operations.ipynb)")
 
 
+def keep_layout(out, operands, dtype=None):
+    """``out`` laid out as torch lays out the result of an elementwise op on ``operands``.
+
+    torch keeps the memory order of the inputs (``(X.t() + 1).stride()`` is
+    ``(1, 4)`` for a 3x4 ``X``); see ``_layout.iterator_strides`` for the rule.
+    An operand of another dtype than ``dtype`` (the one the op computes in,
+    by default the result's) takes part as torch's converted copy of it.
+    A contiguous result is returned as it is.
+    """
+    if _row_major(out, operands):
+        return out
+    dtype = dtype or out.dtype
+    layouts = [_operand_layout(t, dtype) for t in operands]
+    strides = _layout.iterator_strides(out._shape, layouts)
+    return out if strides is None else _tensor.Tensor._laid_out(out._array(), strides)
+
+
+def _row_major(out, operands):
+    """True when every operand is laid out row-major and ``out`` has elements: torch's result is then row-major.
+
+    The common case, checked first because every op of x.9's training asks.
+    """
+    if 0 in out._shape:
+        return False
+    for t in operands:
+        if type(t) is tuple:
+            shape, strides = t
+        elif isinstance(t, _tensor.Tensor):
+            shape, strides = t._shape, t._strides
+        else:
+            continue  # a number
+        if strides != (out._strides if shape == out._shape else _layout.contiguous_strides(shape)):
+            return False
+    return True
+
+
+def _operand_layout(t, dtype):
+    """The (shape, strides) an operand shows torch's iterator; a number is 0-d, a tuple is that layout."""
+    if isinstance(t, tuple):
+        return t
+    if not isinstance(t, _tensor.Tensor):
+        return (), ()
+    if t.dtype is dtype:
+        return t._shape, t._strides
+    return t._shape, _layout.dense_strides(t._shape, t._strides)  # torch converts it first, as .to() does
+
+
+def _elementwise(a, b, kernel, dtype=None, operands=None):
+    """``_forward`` with the result in torch's layout for ``operands`` (by default ``a`` and ``b``)."""
+    out, x, y = _forward(a, b, kernel, dtype)
+    operands = (a, b) if operands is None else operands
+    if _row_major(out, operands):
+        return out, x, y
+    return keep_layout(out, operands, dtype or promotion.result_type(a, b)), x, y
+
+
 def add(a, b):
     """Add elementwise: ``a + b``.
 
@@ -90,7 +146,7 @@ def add(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
-    out, _, _ = _forward(a, b, np.add)
+    out, _, _ = _elementwise(a, b, np.add)
     return autograd.record(out, "AddBackward0", (a, b), lambda g: (g, g), saves=False)
 
 
@@ -106,7 +162,7 @@ def radd(a, b):
     return add(a, b)
 
 
-def _check_bool_subtraction(a, b):
+def check_bool_subtraction(a, b):
     """Raise torch's error when ``a - b`` involves a bool tensor."""
     a_bool, b_bool = _is_bool(a), _is_bool(b)  # a Python bool counts as a bool tensor here
     if a_bool and b_bool:
@@ -131,8 +187,8 @@ def sub(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
-    _check_bool_subtraction(a, b)
-    out, _, _ = _forward(a, b, np.subtract)
+    check_bool_subtraction(a, b)
+    out, _, _ = _elementwise(a, b, np.subtract)
     return autograd.record(out, "SubBackward0", (a, b), lambda g: (g, -g), saves=False)
 
 
@@ -147,8 +203,8 @@ def rsub(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
-    _check_bool_subtraction(b, a)
-    out, _, _ = _forward(b, a, np.subtract)
+    check_bool_subtraction(b, a)
+    out, _, _ = _elementwise(b, a, np.subtract)
     return autograd.record(out, "RsubBackward1", (a,), lambda g: (-g,), saves=False)
 
 
@@ -163,7 +219,7 @@ def mul(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
-    out, x, y = _forward(a, b, np.multiply)
+    out, x, y = _elementwise(a, b, np.multiply)
     return autograd.record(out, "MulBackward0", (a, b), lambda g: _mul_grads(g, x, y))
 
 
@@ -206,7 +262,7 @@ def div(a, b):
     if not _is_operand(b):
         return NotImplemented
     with np.errstate(divide="ignore", invalid="ignore"):
-        out, x, y = _forward(a, b, np.divide, _division_type(a, b))
+        out, x, y = _elementwise(a, b, np.divide, _division_type(a, b))
     saved = (b, a) if getattr(b, "requires_grad", False) else (b,)  # g / b reads b for a's gradient
     return autograd.record(out, "DivBackward0", (a, b), lambda g: _div_grads(g, x, y), saved=saved)
 
@@ -220,7 +276,9 @@ def _div_grads(g, x, y):
 def rdiv(a, b):
     """Divide with the scalar on the left: ``b / a``.
 
-    torch computes this as ``b * a.reciprocal()``, hence the grad_fn name.
+    torch computes this as ``a.reciprocal() * b``: the values are those
+    products, and the graph holds a ``MulBackward0`` over a
+    ``ReciprocalBackward0``.
 
     Examples
     --------
@@ -230,9 +288,15 @@ def rdiv(a, b):
     """
     if not _is_operand(b):
         return NotImplemented
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out, x, y = _forward(b, a, np.divide, _division_type(b, a))
-    return autograd.record(out, "MulBackward0", (a,), lambda g: _div_grads(g, x, y)[1:])
+    return mul(_reciprocal(a), b)
+
+
+def _reciprocal(a):
+    """``1 / a`` elementwise, in ``a``'s float dtype; its derivative is ``-1 / a**2``, written with the result."""
+    with np.errstate(divide="ignore"):
+        result = np.reciprocal(floating_values(a))
+    out = keep_layout(_tensor.Tensor._wrap(result), (a,))
+    return autograd.record(out, "ReciprocalBackward0", (a,), lambda g: (-g * (result * result),), saved=(out,))
 
 
 def _power(x, y):
@@ -272,8 +336,9 @@ def pow(a, b):
     if not _is_operand(b):
         return NotImplemented
     _check_power(a, b)
+    operands = (a, b) if isinstance(b, _tensor.Tensor) else (a,)  # torch passes a number exponent to the kernel
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out, x, y = _forward(a, b, _power)
+        out, x, y = _elementwise(a, b, _power, operands=operands)
     result = out._array()
     if isinstance(b, _tensor.Tensor):
         return autograd.record(out, "PowBackward1", (a, b), lambda g: _pow_grads(g, x, y, result), saved=(b, a, out))
@@ -303,7 +368,7 @@ def rpow(a, b):
         return NotImplemented
     _check_power(b, a)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out, x, y = _forward(b, a, _power)
+        out, x, y = _elementwise(b, a, _power, operands=())  # torch writes into a fresh output: contiguous
     result = out._array()
     return autograd.record(out, "PowBackward2", (a,), lambda g: _pow_grads(g, x, y, result)[1:], saved=(a, out))
 
@@ -324,7 +389,7 @@ def neg(a):
     """
     if a.dtype is _dtypes.bool_:
         raise RuntimeError(_NEG_BOOL)
-    out = _tensor.Tensor._wrap(np.negative(a._array()))
+    out = keep_layout(_tensor.Tensor._wrap(np.negative(a._array())), (a,))
     return autograd.record(out, "NegBackward0", (a,), lambda g: (-g,), saves=False)
 
 
@@ -345,7 +410,7 @@ def exp(a):
     """
     with np.errstate(over="ignore"):
         result = np.exp(floating_values(a))
-    out = _tensor.Tensor._wrap(result)
+    out = keep_layout(_tensor.Tensor._wrap(result), (a,))
     return autograd.record(out, "ExpBackward0", (a,), lambda g: (_exp_grads(g, result),), saved=(out,))
 
 
@@ -359,7 +424,7 @@ def _compare(a, b, kernel):
     """A comparison: promote, broadcast, compare; a bool tensor that records nothing."""
     if not _is_operand(b):
         return NotImplemented
-    out, _, _ = _forward(a, b, kernel)
+    out, _, _ = _elementwise(a, b, kernel)
     return out
 
 

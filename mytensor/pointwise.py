@@ -2,7 +2,7 @@
 
 Each op computes with one numpy kernel and records its local derivative right
 below it, as the arithmetic of ``ops.py`` does. Promotion and broadcasting go
-through the same helpers as the arithmetic (``ops._forward``).
+through the same helpers as the arithmetic (``ops._elementwise``).
 """
 
 import numpy as np
@@ -28,7 +28,7 @@ def _float_op(name, a, kernel, grads, reads_result=False):
     x = ops.floating_values(a)
     with np.errstate(all="ignore"):  # torch gives nan and inf quietly
         result = kernel(x)
-    out = _tensor.Tensor._wrap(result)
+    out = ops.keep_layout(_tensor.Tensor._wrap(result), (a,))
     grad_fn = name.capitalize() + "Backward0"
     saved = (out,) if reads_result else (a,)
     return autograd.record(out, grad_fn, (a,), lambda g: (grads(g, x, result),), saved=saved)
@@ -46,7 +46,7 @@ def abs(a):
     require_tensor("abs", a)
     linalg._not_for_bool("abs_cpu", a)
     x = a._array()
-    out = _tensor.Tensor._wrap(np.abs(x))
+    out = ops.keep_layout(_tensor.Tensor._wrap(np.abs(x)), (a,))
     return autograd.record(out, "AbsBackward0", (a,), lambda g: (g * np.sign(x),))
 
 
@@ -192,6 +192,7 @@ def clamp(input, min=None, max=None):
     if max is not None:
         out, middle, high = ops._forward(out, max, np.minimum, dtype)
         x = middle if x is None else x
+    out = ops.keep_layout(out, (input,) + (given if tensors else ()))  # number bounds are not operands in torch
     if not tensors:
         return autograd.record(out, "ClampBackward1", (input,), lambda g: _clamp_grads(g, x, low, high)[:1])
     return autograd.record(out, "ClampBackward0", (input,) + given, lambda g: _clamp_grads(g, x, low, high))
@@ -267,7 +268,9 @@ def where(condition, input=None, other=None):
     pair = broadcasting.broadcast_pair(condition._shape, _shape_of(input))
     shape = broadcasting.broadcast_pair(pair, _shape_of(other))
     mask = np.broadcast_to(condition._array(), shape)
-    out, _, _ = ops._forward(input, other, lambda x, y: np.where(mask, x, y))
+    # The condition stays bool: it takes part with its own layout.
+    operands = ((condition._shape, condition._strides), input, other)
+    out, _, _ = ops._elementwise(input, other, lambda x, y: np.where(mask, x, y), operands=operands)
     # torch saves only the condition, so writing input or other afterwards is allowed
     return autograd.record(out, "WhereBackward0", (input, other), lambda g: _where_grads(g, mask), saved=())
 
@@ -319,7 +322,7 @@ def _pick(name, input, other, kernel, sign):
     """``maximum`` (``sign`` 1) or ``minimum`` (``sign`` -1) of two tensors, with its gradient."""
     require_tensor(name, input)
     require_tensor(name, other, "other", 2)
-    out, x, y = ops._forward(input, other, kernel)
+    out, x, y = ops._elementwise(input, other, kernel)
     grad_fn = name.capitalize() + "Backward0"
     return autograd.record(out, grad_fn, (input, other), lambda g: _pick_grads(g, sign * x, sign * y))
 

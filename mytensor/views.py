@@ -148,6 +148,8 @@ def permute(self, *dims):
     ------
     RuntimeError
         When ``dims`` has the wrong length or repeats a dimension, in torch's words.
+    TypeError
+        When no ``dims`` are given (``permute(())`` is the order of a 0-d tensor).
 
     Examples
     --------
@@ -158,6 +160,8 @@ def permute(self, *dims):
     >>> x.permute((2, 0, 1)).stride()
     (1, 12, 4)
     """
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims)
     if len(dims) != self.ndim:
         raise RuntimeError(

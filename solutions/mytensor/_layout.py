@@ -291,21 +291,59 @@ def _should_swap(shape, operands, a, b):
     return 0
 
 
-def ordered_strides(shape, operands):
-    """Return the strides torch's TensorIterator gives a new output of ``shape``.
+def _broadcast_strides(shape, layout):
+    """The strides an operand of ``layout = (shape, strides)`` has once broadcast to ``shape``: 0 where it repeats."""
+    own_shape, own_strides = layout
+    lead = len(shape) - len(own_shape)
+    return (0,) * lead + tuple(
+        0 if size == 1 and out != 1 else stride
+        for size, stride, out in zip(own_shape, own_strides, shape[lead:])
+    )
 
-    The output keeps the memory order of its inputs: ``operands`` holds one
-    tuple of strides per input, each of length ``len(shape)``; dimensions
-    with smaller strides go inner, and the output has no gaps.
+
+def iterator_strides(shape, layouts):
+    """Return the strides torch's TensorIterator gives the result of an elementwise op, or None for contiguous.
+
+    ``layouts`` holds ``(shape, strides)`` for each operand; a Python number
+    counts as a 0-d operand. When every operand has the result's shape and
+    all are contiguous, or all share one dense layout, the result takes that
+    layout (torch's fast set-up). Otherwise the dims are ordered by the
+    operands' strides, a broadcast dim deciding nothing (``iteration_order``).
 
     Examples
     --------
-    >>> ordered_strides((2, 3, 2), [(0, 4, 12), (1, 0, 0)])
-    (6, 1, 3)
-    >>> ordered_strides((2, 3), [(0, 1)])
-    (3, 1)
+    >>> iterator_strides((4, 3), [((4, 3), (1, 4)), ((), ())])
+    (1, 4)
+    >>> iterator_strides((2, 3), [((2, 3), (3, 1)), ((3,), (1,))]) is None
+    True
     """
-    perm = list(reversed(range(len(shape))))  # innermost first
+    if all(own == shape for own, _ in layouts):
+        if all(is_contiguous(*layout) for layout in layouts):
+            return None
+        first = layouts[0][1]
+        if all(strides == first for _, strides in layouts) and is_dense(shape, first):
+            return None if first == contiguous_strides(shape) else first
+    perm = iteration_order(shape, [_broadcast_strides(shape, layout) for layout in layouts])
+    if perm == list(reversed(range(len(shape)))):
+        return None
+    # Past a size of 0 torch's strides become 0 here, unlike clone's.
+    strides = _strides_in_order(shape, perm, lambda size: size)
+    return None if strides == contiguous_strides(shape) else strides
+
+
+def iteration_order(shape, operands):
+    """Return the dims of ``shape`` innermost first, as torch's TensorIterator orders them.
+
+    ``operands`` holds one tuple of strides per input, each of length
+    ``len(shape)``; dimensions with smaller strides go inner. Without a
+    decision the last dim stays innermost.
+
+    Examples
+    --------
+    >>> iteration_order((4, 3), [(1, 4)])
+    [0, 1]
+    """
+    perm = list(reversed(range(len(shape))))
     # torch's insertion sort, which tolerates undecided comparisons.
     for i in range(1, len(perm)):
         inner = i
@@ -316,11 +354,32 @@ def ordered_strides(shape, operands):
             if order > 0:
                 perm[outer], perm[inner] = perm[inner], perm[outer]
                 inner = outer
+    return perm
+
+
+def _strides_in_order(shape, perm, grow):
+    """Dense strides that put the dims of ``perm`` innermost first; ``grow(size)`` is each dim's factor."""
     dense, step = [0] * len(shape), 1
     for d in perm:
         dense[d] = step
-        step *= max(shape[d], 1)
+        step *= grow(shape[d])
     return tuple(dense)
+
+
+def ordered_strides(shape, operands):
+    """Return the strides of a new tensor of ``shape`` that keeps the memory order of ``operands``.
+
+    ``operands`` holds one tuple of strides per input (see ``iteration_order``);
+    the result has no gaps, and a size of 0 counts as 1, as in ``clone``.
+
+    Examples
+    --------
+    >>> ordered_strides((2, 3, 2), [(0, 4, 12), (1, 0, 0)])
+    (6, 1, 3)
+    >>> ordered_strides((2, 3), [(0, 1)])
+    (3, 1)
+    """
+    return _strides_in_order(shape, iteration_order(shape, operands), lambda size: max(size, 1))
 
 
 def dense_strides(shape, strides):

@@ -63,10 +63,15 @@ def _view_base(t):
 def _check_target(t):
     """Raise torch's errors when ``t`` cannot be written in place."""
     check_leaf(t)
-    if 0 not in t._strides:  # only a stride of 0 makes two elements share one place
+    check_overlap(t._shape, t._strides)
+
+
+def check_overlap(shape, strides):
+    """Raise torch's error when a layout to be written shows one element in two places."""
+    if 0 not in strides:  # only a stride of 0 makes two elements share one place
         return
-    overlapping = any(stride == 0 and size > 1 for size, stride in zip(t._shape, t._strides))
-    if overlapping and t.numel() > 0:
+    overlapping = any(stride == 0 and size > 1 for size, stride in zip(shape, strides))
+    if overlapping and 0 not in shape:
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single "
             "memory location. Please clone() the tensor before performing the operation."
@@ -96,9 +101,16 @@ def adopt_history(t, result):
         setattr(t, name, getattr(result, name))
 
 
-def _update(self, other, op):
-    """``self = op(self, other)`` in place, with torch's checks and autograd history; returns self."""
-    _check_target(self)
+def _update(self, other, op, check_operands=None):
+    """``self = op(self, other)`` in place, with torch's checks and autograd history; returns self.
+
+    ``check_operands(self, other)`` raises the op's own errors, which torch
+    raises before it looks at the layouts.
+    """
+    check_leaf(self)
+    if check_operands is not None:
+        check_operands(self, other)
+    check_overlap(self._shape, self._strides)
     _check_fits(self, other)
     tracked = autograd.is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False))
     # The op promotes as torch does (true division always gives a float).
@@ -188,7 +200,7 @@ def sub_(self, other):
     >>> mytensor.ones(2).sub_(3).tolist()
     [-2.0, -2.0]
     """
-    return _update(self, other, ops.sub)
+    return _update(self, other, ops.sub, ops.check_bool_subtraction)
 
 
 def mul_(self, other):
@@ -251,9 +263,16 @@ def itruediv(self, other):
     return div_(self, other)
 
 
-def _overwrite(self, values, name):
-    """Write ``values`` over all of ``self``; the gradient through it is zero."""
-    _check_target(self)
+def _overwrite(self, values, name, overlap_ok=False):
+    """Write ``values`` over all of ``self``; the gradient through it is zero.
+
+    ``overlap_ok``: torch's ``zero_`` and ``fill_`` with a number write one value
+    everywhere, so they accept an expanded ``self``; other writes refuse it.
+    """
+    if overlap_ok:
+        check_leaf(self)
+    else:
+        _check_target(self)
     tracked = autograd.is_grad_enabled() and self.requires_grad
     old = history_input(self) if tracked else None
     self._array()[...] = values
@@ -272,7 +291,7 @@ def zero_(self):
     >>> mytensor.arange(3).zero_().tolist()
     [0, 0, 0]
     """
-    return _overwrite(self, 0, "ZeroBackward0")
+    return _overwrite(self, 0, "ZeroBackward0", overlap_ok=True)
 
 
 def fill_(self, value):
@@ -286,7 +305,8 @@ def fill_(self, value):
     Raises
     ------
     RuntimeError
-        For a value tensor with dimensions, in torch's words.
+        For a value tensor with dimensions, or a value tensor written into an
+        expanded ``self`` (a number may fill one), in torch's words.
 
     Examples
     --------
@@ -299,8 +319,8 @@ def fill_(self, value):
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
-        value = value._array()
-    return _overwrite(self, np.array(value).astype(self._storage.dtype), "FillBackward2")
+        return _overwrite(self, value._array().astype(self._storage.dtype), "FillBackward2")
+    return _overwrite(self, np.array(value).astype(self._storage.dtype), "FillBackward2", overlap_ok=True)
 
 
 def copy_(self, src):

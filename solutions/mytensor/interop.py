@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from . import _dtypes, autograd
+from . import _dtypes, _layout, autograd
 from . import _tensor as tensor_module
 
 
@@ -278,7 +278,9 @@ def to(self, dtype):
     """
     if isinstance(dtype, str) or dtype is self.dtype:
         return self
-    out = tensor_module.Tensor._wrap(self._array().astype(dtype.numpy_type))
+    values = self._array().astype(dtype.numpy_type)
+    strides = _layout.dense_strides(self._shape, self._strides)  # a copy keeps the memory order, as clone's
+    out = tensor_module.Tensor._laid_out(values, strides)
     if dtype.is_floating_point:
         source = self._storage.dtype
         autograd.record(out, "ToCopyBackward0", (self,), lambda g: (g.astype(source),), saves=False)

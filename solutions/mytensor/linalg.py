@@ -59,7 +59,7 @@ def dot(a, b):
     """
     _check_dot(a, b)
     x, y = a._array(), b._array()
-    out = _tensor.Tensor._wrap(np.dot(x, y))
+    out = _tensor.Tensor._wrap(np.dot(x, y) + np.zeros((), x.dtype))  # torch sums from +0, so -0.0 becomes 0.0
     return autograd.record(out, "DotBackward0", (a, b), lambda g: _dot_grads(g, x, y))
 
 
@@ -91,7 +91,8 @@ def _check_matrices(shape_a, shape_b, dtype_a, dtype_b):
             "expected m1 and m2 to have the same dtype, "
             f"but got: {_CPP_NAMES[dtype_a]} != {_CPP_NAMES[dtype_b]}"
         )
-    if _dtypes.bool_ in (dtype_a, dtype_b):
+    # torch returns an empty (or, with nothing to sum, a zero) product before its kernel sees the dtype.
+    if _dtypes.bool_ in (dtype_a, dtype_b) and shape_a[0] * shape_b[1] * shape_a[1]:
         raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
 
@@ -140,7 +141,7 @@ def _check_mv(shape_a, shape_b, dtype_a, dtype_b):
     if dtype_a is not dtype_b:
         names = (dtype_b.torch_name, dtype_a.torch_name, dtype_b.torch_name)
         raise RuntimeError("addmv input tensors must have the same dtype, but got %s, %s, and %s" % names)
-    if _dtypes.bool_ in (dtype_a, dtype_b):
+    if _dtypes.bool_ in (dtype_a, dtype_b) and shape_a[0] * shape_a[1]:  # as for mm: nothing to compute
         raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
 
 
@@ -159,6 +160,8 @@ def mv(a, b):
     >>> mytensor.mv(mytensor.ones(2, 3), mytensor.tensor([1.0, 2.0, 3.0]))
     tensor([6., 6.])
     """
+    if a.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")  # torch sizes the result first
     _check_mv(a._shape, b._shape, a.dtype, b.dtype)
     x, y = a._array(), b._array()
     out = _tensor.Tensor._wrap(np.matmul(x, y))
@@ -197,8 +200,10 @@ def matmul(a, b):
         return mv(a, b)
     if dims == (2, 2):
         return mm(a, b)
-    if dims[1] <= 2:  # a row vector or a stack of matrices times one matrix or vector
-        _check_folded(a, b)
+    if dims == (1, 2):
+        _check_matrices((1,) + a._shape, b._shape, a.dtype, b.dtype)
+    elif _should_fold(a, b):
+        _check_folded(a, b) if dims[0] >= dims[1] else _check_folded_transposed(a, b)
     else:
         _check_batched(a, b)
     return _general_matmul(a, b)
@@ -207,6 +212,37 @@ def matmul(a, b):
 def rmatmul(a, b):
     """``b @ a`` for a left operand that is not a Tensor: not supported, like torch."""
     return NotImplemented
+
+
+def _should_fold(a, b):
+    """True when torch computes a stack times a matrix (or vector) as one tall ``mm`` (or ``mv``).
+
+    torch folds when the stack's batch dims can be merged without a copy, or
+    the smaller operand requires grad; a 2-D ``a`` times a stack is not folded.
+    """
+    stack, other = (a, b) if a.ndim >= b.ndim else (b, a)
+    if stack.ndim < 3 or other.ndim > 2:
+        return False
+    if other.requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    shape, strides = stack._shape, stack._strides
+    if stack is b:  # torch folds b transposed
+        shape, strides = shape[:-2] + shape[:-3:-1], strides[:-2] + strides[:-3:-1]
+    if 0 in shape:
+        return True
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _check_folded_transposed(a, b):
+    """torch computes a vector (or matrix) times a stack as the stack, transposed, times it."""
+    shape = b._shape[:-2] + b._shape[:-3:-1]
+    tall = (int(np.prod(shape[:-1])), shape[-1])
+    if a.ndim == 1:
+        _check_mv(tall, a._shape, b.dtype, a.dtype)
+    else:
+        _check_matrices(tall, a._shape[::-1], b.dtype, a.dtype)
 
 
 def _check_folded(a, b):
@@ -230,15 +266,17 @@ def _check_batched(a, b):
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{count}, {a_shape[-1]}] but got: [{count}, {b_shape[-2]}]."
         )
+    if 0 in batch + a_shape[-2:-1] + b_shape[-1:]:
+        return  # torch returns the empty product before it checks the dtypes
+    _not_for_bool("bmm", a)  # torch picks the kernel by a's dtype, then the kernel compares b's
     if a.dtype is not b.dtype:
         raise RuntimeError(f"expected scalar type {a.dtype.torch_name} but found {b.dtype.torch_name}")
-    _not_for_bool("bmm", a, b)
 
 
 def _general_matmul(a, b):
     """numpy's matmul, which follows the same rules; the gradient undoes the 1-D cases."""
     x, y = a._array(), b._array()
-    out = _tensor.Tensor._wrap(np.matmul(x, y))
+    out = _tensor.Tensor._wrap(np.matmul(x, y).astype(b._storage.dtype, copy=False))  # mixed only when empty
     return autograd.record(out, _matmul_name(a, b), (a, b), lambda g: _matmul_grads(g, x, y))
 
 
@@ -290,9 +328,9 @@ def trace(input):
     (tensor(4), tensor(4.))
     """
     pointwise.require_tensor("trace", input)
+    _not_for_bool("trace", input)  # torch checks the dtype before the dims
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
-    _not_for_bool("trace", input)
     x = input._array()
     wide = x.dtype if input.dtype.is_floating_point else np.int64
     out = _tensor.Tensor._wrap(np.trace(x, dtype=wide))
