@@ -236,10 +236,10 @@ def _stub_failure(student, message, task="Task 6.1", file="mytensor/interop.py")
     (OLD_STUB, "Task 6.1", "mytensor/interop.py",
      "Task 6.1 is not started yet: replace the `raise NotImplementedError` in mytensor/interop.py"),
     (OLD_STUB, "Task 6.1", None,
-     "Task 6.1 is not started yet: replace its `raise NotImplementedError` (see notebooks/x6_conversion.ipynb)"),
+     "Task 6.1 is not started yet: replace its `raise NotImplementedError` (see x6_conversion.ipynb)"),
     (OLD_STUB, "Task 6.3", "mytensor/interop.py",
      "Task 6.3 needs Task 6.1, which is not started yet: replace its `raise NotImplementedError` "
-     "(see notebooks/x6_conversion.ipynb)"),
+     "(see x6_conversion.ipynb)"),
     (NEW_STUB, "Task 6.3", "mytensor/other.py",
      "Task 6.3 needs Task 6.1, which is not started yet: replace the `raise NotImplementedError` in "
      "mytensor/interop.py: numpy"),

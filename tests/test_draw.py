@@ -18,7 +18,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from nbclient import NotebookClient
 
 import mytensor
-from workbook import draw
+from workbook import draw, svg
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts" / "draw"
@@ -281,7 +281,7 @@ def test_graph_of_the_seed_example_reads_top_down():
     heights = {t.get_text().split("\n")[0]: t.get_position()[1] for t in ax.texts}
     assert heights[f"y = {y.item():g}"] > heights[y.grad_fn.name()] > heights[y.grad_fn.next_functions[0][0].name()] > heights["AccumulateGrad"]
     assert "×2" in texts(ax), "dot(x, x) sends two gradients to x"
-    assert draw._png(fig) == draw._png(draw.graph(y)), "the same graph is drawn the same way every time"
+    assert svg.to_svg(fig) == svg.to_svg(draw.graph(y)), "the same graph is drawn the same way every time"
 
 
 def test_graph_names_can_be_given_and_long_chains_are_cut():
@@ -323,6 +323,6 @@ def test_a_notebook_cell_shows_one_image():
                 nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\n" + drawing)]
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(REPO)}}).execute()
     for cell in nb.cells:
-        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        images = [o for o in cell.outputs if "image/svg+xml" in o.get("data", {})]
         assert len(images) == 1, cell.outputs
         assert images[0]["data"]["text/plain"].startswith("<Figure size ")

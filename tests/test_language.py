@@ -88,7 +88,7 @@ def test_a_failure_reads_in_chinese_but_keeps_ids_files_and_torch_text(monkeypat
     english, chinese = (_failure(wrong, monkeypatch, lang) for lang in ("en", "zh"))
     assert "does not match torch" in english and "hint:" in english
     assert "Task 1.1：mytensor 的结果与 torch 不一致" in chinese
-    assert "提示:" in chinese and "步幅来自各维大小从右往左的累乘" in chinese and "修改:" in chinese
+    assert "提示：" in chinese and "步幅是各轴大小从右往左的累乘" in chinese and "修改：" in chinese
     assert "mytensor/_layout.py" in chinese and "shape '[7]' is invalid for input of size 6" in chinese
 
 
@@ -113,7 +113,7 @@ def test_make_check_with_lang_zh_prints_chinese():
     assert done.returncode == 1, done.stderr
     out = done.stdout
     assert "notebooks/zh" in out and "Task 8.1" in out and "未开始" in out and "得分 0/" in out
-    assert "第一个未开始的任务：Task 8.1（zh/x8_help.ipynb" in out and "mytensor/spacing.py" in out
+    assert "第一个未开始的任务：Task 8.1（notebooks/zh/x8_help.ipynb" in out and "mytensor/spacing.py" in out
     english = _run([sys.executable, "-m", "workbook", "check", "--section", "8"]).stdout
     assert "not started" in english and not CJK.search(english)
 

@@ -1,6 +1,10 @@
 """The student's language (English or 中文) and every message the student tools print, in both.
 
-One setting, read by the checks, ``make check``, ``make lab`` and ``make submit``:
+In a notebook the edition decides: the setup cell of each notebook calls
+:func:`use_edition` with its edition's language, so a notebook of
+``notebooks/zh/`` speaks Chinese whatever the setting (under JupyterLab,
+nbval and nbgrader alike). The commands (``make check``, ``make lab``, ``make
+reset``, ``make submit``) follow one setting:
 
 1. the environment variable ``WORKBOOK_LANG`` (``en`` or ``zh``), which
    ``make lab LANG=zh`` sets for the server and its kernels;
@@ -39,9 +43,33 @@ def normalise(value):
     return code if code in LANGUAGES else None
 
 
+_edition = None  # set by use_edition() in a notebook kernel
+
+
+def _in_kernel():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return type(shell).__name__ == "ZMQInteractiveShell"  # a notebook's kernel; a terminal IPython is none
+
+
+def use_edition(code):
+    """Speak ``code`` in this notebook kernel, whatever the setting: each notebook's setup cell calls it.
+
+    The English source says ``use_edition("en")``; the release writes
+    ``use_edition("zh")`` into the Chinese edition. Outside a kernel (``make
+    check`` runs the setup cells too) it does nothing, so the commands keep
+    following the setting.
+    """
+    global _edition
+    if normalise(code) is None:
+        raise ValueError(f"unknown edition {code!r}: choose one of {', '.join(LANGUAGES)}")
+    if _in_kernel():
+        _edition = normalise(code)
+
+
 def current():
-    """The language chosen by ``WORKBOOK_LANG`` or the settings file; English by default."""
-    chosen = normalise(os.environ.get(ENV))
+    """The notebook's edition (see :func:`use_edition`), else ``WORKBOOK_LANG`` or the settings file, else English."""
+    chosen = _edition or normalise(os.environ.get(ENV))
     if chosen:
         return chosen
     try:
@@ -98,6 +126,17 @@ def hint(english, lang=None):
     return english
 
 
+def colon(label):
+    """The colon after ``label``: full-width after a Chinese character, as Chinese text writes it.
+
+    Examples
+    --------
+    >>> "提示" + colon("提示"), "hint" + colon("hint")
+    ('提示：', 'hint:')
+    """
+    return "：" if label and display_width(label[-1]) == 2 else ":"
+
+
 def display_width(value):
     """Columns ``value`` takes in a terminal: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
@@ -137,7 +176,7 @@ MESSAGES = {
     "why.field": _m("{name} {want} vs {got}", "{name}：{want} 与 {got}"),
     "why.type": _m("type {want} vs {got}", "类型：{want} 与 {got}"),
     "why.sequence": _m("expected a {kind} of {length}, got {got}", "应当得到长度为 {length} 的 {kind}，实际得到 {got}"),
-    "why.item": _m("item {index}: {why}", "第 {index} 项：{why}"),
+    "why.item": _m("item {nth} (index {index}): {why}", "下标为 {index}（第 {nth} 项）：{why}"),
     "why.ndarray": _m("expected an ndarray of {dtype}, got {got}", "应当得到 {dtype} 的 ndarray，实际得到 {got}"),
     "stub.own": _m("Task {task} is not started yet: {action}", "Task {task} 还没有开始：{action}"),
     "stub.needs": _m("{task} needs Task {stub}, which is not started yet: {action}",
@@ -202,34 +241,68 @@ MESSAGES = {
                        "已写出 {target}（{notebooks} 个笔记本，mytensor/ 中的 {files} 个文件）。"),
     "submit.upload": _m("Upload this file to your course page. Save your notebooks first: unsaved work is not in it.",
                         "请把这个文件上传到课程页面。先保存笔记本：没有保存的内容不会在里面。"),
+    # pictures (workbook/draw.py, workbook/plots.py)
+    "draw.storage": _m("storage", "存储"),
+    "draw.position": _m("position", "位置"),
+    "draw.heading": _m("shape {shape}   stride {strides}   offset {offset}",
+                       "形状 {shape}   步幅 {strides}   偏移量 {offset}"),
+    "draw.formula": _m("element {index} sits at position {sum}", "元素 {index} 位于位置 {sum}"),
+    "draw.start": _m("start", "开始"),
+    "draw.same": _m("same storage as before", "与上一步是同一个存储"),
+    "draw.new": _m("NEW storage", "新的存储"),
+    "draw.storage_letter": _m("storage {letter}", "存储 {letter}"),
+    "draw.more": _m("… {count} more", "……还有 {count} 个"),
+    "draw.leaf": _m("leaf of shape {shape}", "形状为 {shape} 的叶子"),
+    "draw.output": _m("output", "输出"),
+    "draw.output_shape": _m("{name}  shape {shape}", "{name}  形状 {shape}"),
+    "draw.arrows": _m("arrows: where backward() sends the gradient", "箭头：backward() 把梯度传往何处"),
+    "draw.cut": _m(" (first {count} nodes only)", "（只画出前 {count} 个节点）"),
+    "draw.nothing": _m("Nothing to draw: {why}", "没有可画的内容：{why}"),
+    "draw.no_graph": _m("this tensor has no grad_fn, so there is no graph to draw. Compute it from a tensor "
+                        "that requires grad, e.g.\n    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)",
+                        "这个张量没有 grad_fn，所以没有计算图可画。请从一个需要梯度的张量算出它，例如\n"
+                        "    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)"),
+    "draw.not_mytensor": _m("a {kind} has no {missing}: it is not a mytensor tensor",
+                            "{kind} 没有 {missing}：它不是 mytensor 的张量"),
+    "draw.bad_layout": _m("its layout cannot be drawn: {error}", "它的布局无法画出：{error}"),
+    "plots.step": _m("step", "步"),
+    "plots.loss": _m("loss", "损失"),
+    "plots.loss_title": _m("loss per step", "每一步的损失"),
+    "plots.linear_title": _m("linear regression: loss per step", "线性回归：每一步的损失"),
+    "plots.boundary_title": _m("what your mytensor model learned", "你的 mytensor 模型学到了什么"),
+    "plots.class": _m("class {label}", "类别 {label}"),
+    # lines that x.9's cells print
+    "x9.linear": _m("first loss {first:.2f}, last loss {last:.5f}", "第一步的损失 {first:.2f}，最后一步的损失 {last:.5f}"),
+    "x9.classifier": _m("loss from {first:.3f} to {last:.3f}; {right} of {total} points classified right",
+                        "损失从 {first:.3f} 降到 {last:.3f}；{total} 个点中有 {right} 个分类正确"),
 }
 
 # The hint of each check cell (checker("Task N.M", file, hint)), keyed by its English text.
 HINTS = {
     "strides come from a running product of the sizes, taken from the right.":
-        "步幅来自各维大小从右往左的累乘。",
+        "步幅是各轴大小从右往左的累乘。",
     "check every list at one depth against the length of the first one.":
-        "同一层的每个列表都要和该层第一个列表一样长。",
+        "同一层的每个列表都要和这一层的第一个列表一样长。",
     "multiply the known sizes; the -1 is the element count divided by that product.":
-        "把已知的大小相乘；-1 那一维等于元素总数除以这个乘积。",
+        "把已知的大小相乘；写成 -1 的那个轴的大小等于元素总数除以这个乘积。",
     "an int drops its axis and adds i*stride to the offset; a slice a:b:s multiplies the stride by s.":
-        "整数索引去掉这一维，并把 i*stride 加到偏移量上；切片 a:b:s 把步幅乘以 s。",
+        "整数索引去掉这个轴，并把 i*stride 加到偏移量上；切片 a:b:s 把步幅乘以 s。",
     "_view_layout gives the layout; assign the values into _layout.strided(t._storage, *layout).":
         "_view_layout 给出布局；把值赋给 _layout.strided(t._storage, *layout)。",
     "a run of old axes can be merged only if stride[i] == stride[i+1] * size[i+1] inside the run.":
-        "一段相邻的旧维度只有在其中每处都满足 stride[i] == stride[i+1] * size[i+1] 时才能合并。",
+        "一段相邻的旧轴只有在其中每处都满足 stride[i] == stride[i+1] * size[i+1] 时才能合并。",
     "compare kinds (bool < int < float) first, then pick the wider dtype within the winning rank.":
-        "先比较类别（bool < int < float），再在胜出的类别里选更宽的 dtype。",
+        "先比较类别（bool < int < float），再在等级最高的那些操作数里选更宽的 dtype。",
     "promote, cast both arrays with astype, then apply one numpy function.":
         "先做类型提升，用 astype 转换两个数组，再调用一个 numpy 函数。",
     "np.concatenate does the joining; check the other sizes first with torch's message.":
-        "连结交给 np.concatenate；先检查其他维的大小，出错时用 torch 的信息。",
+        "连结交给 np.concatenate；先检查其他各轴的大小，出错时抛出 torch 的报错信息。",
     "normalise the dims, then one np.sum with the result dtype and keepdims.":
-        "先规范化 dim，再用结果的 dtype 和 keepdims 调用一次 np.sum。",
+        "先把 dim 换算成非负的轴编号，再用结果的 dtype 和 keepdims 调用一次 np.sum。",
     "pad with 1s on the left, then every axis needs equal sizes or a 1.":
-        "在左边补 1，然后每一维的大小必须相等或其中一个为 1。",
+        "在左边补 1，然后每个轴上的两个大小必须相等，或其中一个为 1。",
     "walk the axes from the right: equal sizes keep the stride, a stretched 1 gets stride 0.":
-        "从右往左逐维处理：大小相等的保留步幅，被拉伸的 1 步幅为 0。",
+        "从右往左逐轴处理：大小相等的轴保留步幅，被拉伸的大小为 1 的轴步幅为 0。",
     "check the cast with promotion.can_cast, then assign into t._array()[...] and return t.":
         "先用 promotion.can_cast 检查类型转换，再赋值给 t._array()[...] 并返回 t。",
     "check with _check_fits, then assign with astype into self._array()[...]; numpy broadcasts.":
@@ -247,7 +320,7 @@ HINTS = {
         "排序：把 (node, False) 压入栈，等一个节点的输入都排好后再把它加入列表；"
         "传播：用字典记录每个节点目前的梯度，叶子节点累加梯度。",
     "sum over the leading extra axes, then with keepdims over the axes where the input has size 1.":
-        "先对前面多出来的维度求和，再用 keepdims 对输入大小为 1 的维度求和。",
+        "先对前面多出来的轴求和，再用 keepdims 对输入大小为 1 的轴求和。",
     "step = (end - start) / (steps - 1); cast the ends to the dtype first; numpy computes all values at once.":
         "step = (end - start) / (steps - 1)；先把两端转换成该 dtype；numpy 一次算出所有值。",
     "d/dx (x - y)**2 = 2 (x - y), times g; a mean over n elements divides the gradient by n; d/dy is the negative.":

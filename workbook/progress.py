@@ -308,6 +308,20 @@ def _points(value):
     return f"{value:g}"
 
 
+def _notebook_path(notebooks_dir, notebook):
+    """Where ``notebook`` is, as a student finds it: ``notebooks/zh/x5_memory.ipynb`` in the repository or kit.
+
+    Examples
+    --------
+    >>> _notebook_path("/somewhere/zh", "x5_memory.ipynb")
+    'zh/x5_memory.ipynb'
+    """
+    folder = Path(notebooks_dir).resolve()
+    if folder.is_relative_to(ROOT):
+        return (folder.relative_to(ROOT) / notebook).as_posix()
+    return f"{folder.name}/{notebook}"
+
+
 def report(results, notebooks_dir):
     """The table a student reads, followed by the first failure in full."""
     rows, lines, current = by_task(results), [], None
@@ -325,7 +339,7 @@ def report(results, notebooks_dir):
     first = next((r for r in results if r.status == "failed"), None) or next((r for r in results if r.status != "passed"), None)
     if first:
         key = "progress.first_failure" if first.status == "failed" else "progress.first_not_started"
-        where = Path(notebooks_dir).name + "/" + first.notebook
+        where = _notebook_path(notebooks_dir, first.notebook)
         lines.append("\n" + text(key, task=first.task, where=where, grade_id=first.grade_id) + "\n")
         lines.append(first.message)
     return "\n".join(lines)
