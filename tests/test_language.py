@@ -174,3 +174,25 @@ def test_submit_in_chinese_packs_the_chinese_notebooks(tmp_path, capsys, monkeyp
     assert '"edition": "zh"' in x1
     with pytest.raises(SystemExit, match="学号"):
         submit.student_id("")
+
+
+@pytest.mark.parametrize("command", ["check", "reset", "submit"])
+def test_help_of_the_student_commands_follows_the_setting(command):
+    """`make check --help` (and reset's, submit's) in Chinese: usage, titles and every option's help."""
+    chinese = _run([sys.executable, "-m", "workbook", command, "--help"], {language.ENV: "zh"}, timeout=60)
+    assert chinese.returncode == 0, chinese.stderr
+    assert chinese.stdout.startswith("用法：") and "选项：" in chinese.stdout and "显示这条帮助信息并退出" in chinese.stdout
+    english_words = [line for line in chinese.stdout.splitlines()
+                     if re.search(r"\s{2}[a-z]+ [a-z]+ [a-z]+", line) and not CJK.search(line)]
+    assert not english_words, english_words
+    english = _run([sys.executable, "-m", "workbook", command, "--help", "--lang", "en"], {language.ENV: "zh"},
+                   timeout=60)
+    assert english.stdout.startswith("usage: ") and not CJK.search(english.stdout)
+
+
+def test_make_reset_speaks_chinese(tmp_path):
+    done = _run([sys.executable, "-m", "workbook", "reset", "9.9"], {language.ENV: "zh"}, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("reset：没有 Task 9.9；现有的任务是 1.1, 1.2") and "什么都没有改动" in done.stderr
+    bad = _run([sys.executable, "-m", "workbook", "reset", "one"], {language.ENV: "zh"}, timeout=60)
+    assert bad.returncode == 2 and "不是任务编号" in bad.stderr

@@ -20,6 +20,7 @@ maps the English hint of a check cell to its Chinese. A test fails when a
 message or a hint of a notebook lacks its Chinese, so new ones get translated.
 """
 
+import argparse
 import os
 import sys
 import unicodedata
@@ -100,6 +101,40 @@ def use_utf8_output():
     for stream in (sys.stdout, sys.stderr):
         if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+
+
+def take_lang_option(argv):
+    """Apply ``--lang X`` of a command's ``argv`` before its parser is made, so that ``--help`` speaks X too."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for index, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if normalise(value):
+            os.environ[ENV] = normalise(value)
+    use_utf8_output()
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix=text("arg.usage") if prefix is None else prefix)
+
+    def format_help(self):
+        """argparse's help, with a Chinese section title followed by a full-width colon."""
+        help_text = super().format_help()
+        for key in ("arg.options", "arg.positionals"):
+            title = text(key)
+            help_text = help_text.replace(f"{title}:\n", f"{title}{colon(title)}\n")
+        return help_text
+
+
+def parser(prog, description_key):
+    """An argument parser whose own words (usage, options, the -h help) are in the student's language."""
+    made = argparse.ArgumentParser(prog=prog, description=text(description_key), add_help=False,
+                                   formatter_class=_HelpFormatter)
+    made._optionals.title = text("arg.options")
+    made._positionals.title = text("arg.positionals")
+    made.add_argument("-h", "--help", action="help", help=text("arg.help"))
+    return made
 
 
 def text(key, lang=None, **fields):
@@ -275,6 +310,49 @@ MESSAGES = {
     "x9.linear": _m("first loss {first:.2f}, last loss {last:.5f}", "第一步的损失 {first:.2f}，最后一步的损失 {last:.5f}"),
     "x9.classifier": _m("loss from {first:.3f} to {last:.3f}; {right} of {total} points classified right",
                         "损失从 {first:.3f} 降到 {last:.3f}；{total} 个点中有 {right} 个分类正确"),
+    # command lines (--help of make check, make reset, make submit)
+    "arg.usage": _m("usage: ", "用法："),
+    "arg.options": _m("options", "选项"),
+    "arg.positionals": _m("positional arguments", "位置参数"),
+    "arg.help": _m("show this help message and exit", "显示这条帮助信息并退出"),
+    "arg.lang": _m("language of the messages (default: your setting, ${env} or the one `make lab LANG=...` chose)",
+                   "信息的语言（默认：你的设置，即 ${env}，或 `make lab LANG=...` 选定的语言）"),
+    "check.description": _m("Check your mytensor against the notebooks' tests, task by task (make check).",
+                            "用笔记本里的测试逐个任务检查你的 mytensor（make check）。"),
+    "check.section": _m("only the tasks of this section (1 to 9)", "只检查这一节的任务（1 到 9）"),
+    "check.notebooks": _m("folder of the student notebooks (default: notebooks/, or notebooks/zh/ in Chinese)",
+                          "学生笔记本所在的文件夹（默认：notebooks/，中文版为 notebooks/zh/）"),
+    "check.package": _m("folder that holds your mytensor/ package", "存放你的 mytensor/ 包的文件夹"),
+    "reset.description": _m("Put one task's stub back in your mytensor/, keeping your version (make reset).",
+                            "把一个任务的桩代码放回你的 mytensor/，并保存你的版本（make reset）。"),
+    "reset.task": _m("the task id, e.g. 1.3", "任务编号，例如 1.3"),
+    "reset.package": _m("folder that holds your mytensor/ (default: %(default)s)",
+                        "存放你的 mytensor/ 的文件夹（默认：%(default)s）"),
+    "reset.root": _m("the kit or repository root, with .stubs/ or solutions/ (default: %(default)s)",
+                     "学生套件或仓库的根目录，其中有 .stubs/ 或 solutions/（默认：%(default)s）"),
+    "reset.not_a_task": _m("reset: '{task}' is not a task id; write it like 1.3", "reset：'{task}' 不是任务编号；请写成 1.3 这样"),
+    "reset.failed": _m("reset: {why}. Nothing was changed.", "reset：{why}。什么都没有改动。"),
+    "reset.done": _m("Task {task} is a stub again in {where}", "Task {task} 已经恢复为桩代码：{where}"),
+    "reset.saved": _m("Your version is saved in {backup}", "你的版本保存在 {backup}"),
+    "reset.no_parse": _m("{path} does not parse (line {line}: {msg}); fix that line first, then run the reset again",
+                         "{path} 无法解析（第 {line} 行：{msg}）；请先改好这一行，再运行一次 reset"),
+    "reset.no_function": _m("{path} has no function {names} at the top level; put it back (any body) and run the reset again",
+                            "{path} 的顶层没有函数 {names}；请把它放回去（函数体随意），再运行一次 reset"),
+    "reset.no_stubs": _m("neither {pristine} (the kit's copy of the stubs) nor {reference} (the reference library) "
+                         "is there to take the stub from",
+                         "找不到可以取出桩代码的地方：{pristine}（学生套件里的桩代码副本）和 {reference}（参考库）都不存在"),
+    "reset.no_task": _m("there is no Task {task}; the tasks are {tasks}", "没有 Task {task}；现有的任务是 {tasks}"),
+    "reset.missing_file": _m("{target} is missing; put the file back (git checkout, or a copy from the kit's .stubs/)",
+                             "{target} 不见了；请把这个文件放回去（git checkout，或从学生套件的 .stubs/ 复制一份）"),
+    "submit.description": _m("Pack your notebooks and mytensor/ into one zip to upload (make submit).",
+                             "把你的笔记本和 mytensor/ 打包成一个 zip，用来上传（make submit）。"),
+    "submit.student": _m("your student id (asked for when missing)", "你的学号（没有给出时会询问）"),
+    "submit.notebooks": _m("folder of your notebooks (default: notebooks/, or notebooks/zh/ in Chinese)",
+                           "你的笔记本所在的文件夹（默认：notebooks/，中文版为 notebooks/zh/）"),
+    "submit.package": _m("your mytensor package", "你的 mytensor 包"),
+    "submit.out": _m("where the zip goes", "zip 文件放在哪里"),
+    "submit.lang": _m("language of the messages and the default edition (default: your setting)",
+                      "信息的语言和默认的版本（默认：你的设置）"),
 }
 
 # The hint of each check cell (checker("Task N.M", file, hint)), keyed by its English text.
