@@ -196,3 +196,11 @@ def test_make_reset_speaks_chinese(tmp_path):
     assert done.stderr.startswith("reset：没有 Task 9.9；现有的任务是 1.1, 1.2") and "什么都没有改动" in done.stderr
     bad = _run([sys.executable, "-m", "workbook", "reset", "one"], {language.ENV: "zh"}, timeout=60)
     assert bad.returncode == 2 and "不是任务编号" in bad.stderr
+
+
+def test_an_item_is_named_by_its_index_and_its_ordinal(monkeypatch):
+    """Index 1 is the second item: 下标为 1（第 2 项）, never 第 1 项."""
+    monkeypatch.setenv(language.ENV, "zh")
+    assert checks.difference((1, 2, 3), (1, 5, 3)).startswith("下标为 1（第 2 项）：")
+    monkeypatch.setenv(language.ENV, "en")
+    assert checks.difference([0, 1], [0, 2]).startswith("item 2 (index 1): ")
