@@ -239,11 +239,11 @@ def _drawable(t):
     """The layout of ``t``, or ValueError in words when it is too big for one picture."""
     layout = _layout(t)
     if len(layout.shape) > 3:
-        raise ValueError(f"draw.storage draws tensors of up to 3 dimensions; this one has shape {layout.shape}")
-    for what, count in (("elements", int(np.prod(layout.shape))), ("storage elements", layout.values.size)):
+        raise ValueError(_say("draw.too_many_axes", shape=layout.shape))
+    for key, count in (("draw.too_many_elements", int(np.prod(layout.shape))),
+                       ("draw.too_much_storage", layout.values.size)):
         if count > _MAX_ELEMENTS:
-            raise ValueError(f"draw.storage draws up to {_MAX_ELEMENTS} {what}; this tensor has {count}: "
-                             "draw a smaller one, e.g. torch.arange(12).reshape(3, 4)")
+            raise ValueError(_say(key, limit=_MAX_ELEMENTS, count=count))
     return layout
 
 

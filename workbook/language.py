@@ -299,6 +299,16 @@ MESSAGES = {
                         "    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)"),
     "draw.not_mytensor": _m("a {kind} has no {missing}: it is not a mytensor tensor",
                             "{kind} 没有 {missing}：它不是 mytensor 的张量"),
+    "draw.too_many_axes": _m("draw.storage draws tensors of up to 3 dimensions; this one has shape {shape}",
+                             "draw.storage 只画最多 3 维的张量；这个张量的形状是 {shape}"),
+    "draw.too_many_elements": _m("draw.storage draws up to {limit} elements; this tensor has {count}: draw a smaller "
+                                 "one, e.g. torch.arange(12).reshape(3, 4)",
+                                 "draw.storage 最多画 {limit} 个元素；这个张量有 {count} 个：请画一个小一些的，"
+                                 "例如 torch.arange(12).reshape(3, 4)"),
+    "draw.too_much_storage": _m("draw.storage draws up to {limit} storage elements; this tensor has {count}: draw a "
+                                "smaller one, e.g. torch.arange(12).reshape(3, 4)",
+                                "draw.storage 最多画 {limit} 个存储元素；这个张量的存储有 {count} 个：请画一个小一些的，"
+                                "例如 torch.arange(12).reshape(3, 4)"),
     "draw.bad_layout": _m("its layout cannot be drawn: {error}", "它的布局无法画出：{error}"),
     "plots.step": _m("step", "步"),
     "plots.loss": _m("loss", "损失"),
