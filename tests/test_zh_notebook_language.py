@@ -80,3 +80,23 @@ def test_an_english_notebook_stays_english_under_a_chinese_setting(monkeypatch, 
     everything = "\n".join(text for texts in shown.values() for text in texts)
     assert "Task 1.1 is not started yet" in everything
     assert not CJK.search(everything), CJK.findall(everything)[:20]
+
+
+def test_side_by_side_cells_let_a_stub_through_rather_than_print_it_as_a_runtime_error():
+    """NotImplementedError is a RuntimeError: a cell catching RuntimeError would print a stub as one, in English."""
+    import ast
+
+    from tests.test_notebooks import NOTEBOOKS, code_cells
+
+    catching = 0
+    for section in NOTEBOOKS:
+        for cell in code_cells(section):
+            if cell.metadata.get("workbook", {}).get("role") != "twin":
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Try):
+                    caught = [ast.unparse(h.type) for h in node.handlers if h.type is not None]
+                    if any("RuntimeError" in name for name in caught):
+                        catching += 1
+                        assert caught[0] == "NotImplementedError", cell.source
+    assert catching >= 5
