@@ -217,7 +217,7 @@ def test_two_wide_values_are_stacked_not_torn_apart():
 
 OLD_STUB = "Task 6.1: an ndarray over the same memory (element strides -> byte strides) (see notebooks/x6_conversion.ipynb)"
 NEW_STUB = ("Task 6.1: an ndarray over the same memory (element strides -> byte strides) "
-            "(replace this raise in mytensor/interop.py: numpy; see notebooks/x6_conversion.ipynb)")
+            "(replace this raise in mytensor/interop.py: numpy; see x6_conversion.ipynb)")
 
 
 def _stub_failure(student, message, task="Task 6.1", file="mytensor/interop.py"):
