@@ -24,6 +24,7 @@ Usage (``make translations``)::
 import argparse
 import copy
 import hashlib
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ KEY = "zh"
 EDITION = "zh"
 STUDENT_DIR = "notebooks/zh"
 SOURCE_DIR = "solutions/zh"
+# A call of workbook.language.text: the cell prints in the student's language.
+PRINTS_IN_LANGUAGE = re.compile(r"\btext\(")
 # How a notebook's setup cell names its edition (see workbook/edition.py).
 EDITION_CALL = 'edition.start("{code}")'
 
@@ -164,7 +167,7 @@ def _speak_chinese(cell):
     if english in source:
         cell["source"] = source.replace(english, chinese)
     role = cell.get("metadata", {}).get("workbook", {}).get("role")
-    if role == "progress" or "text(" in source:
+    if role == "progress" or PRINTS_IN_LANGUAGE.search(source):
         tags = cell["metadata"].setdefault("tags", [])
         if "nbval-ignore-output" not in tags:
             tags.append("nbval-ignore-output")
