@@ -2,8 +2,8 @@
 
 In a notebook the edition decides: the setup cell of each notebook calls
 :func:`use_edition` with its edition's language, so a notebook of
-``notebooks/zh/`` speaks Chinese whatever the setting (under JupyterLab,
-nbval and nbgrader alike). The commands (``make check``, ``make lab``, ``make
+``notebooks/zh/`` speaks Chinese whatever the setting in any Jupyter kernel
+(JupyterLab, Validate, nbval). The commands (``make check``, ``make lab``, ``make
 reset``, ``make submit``) follow one setting:
 
 1. the environment variable ``WORKBOOK_LANG`` (``en`` or ``zh``), which
@@ -58,8 +58,8 @@ def use_edition(code):
 
     The English source says ``use_edition("en")``; the release writes
     ``use_edition("zh")`` into the Chinese edition. Outside a kernel (``make
-    check`` runs the setup cells too) it does nothing, so the commands keep
-    following the setting.
+    check`` and the grader run the setup cells too) it does nothing, so the
+    commands keep following the setting.
     """
     global _edition
     if normalise(code) is None:
