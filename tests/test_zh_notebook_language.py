@@ -73,6 +73,7 @@ def test_a_chinese_notebook_prints_chinese_under_an_english_setting(monkeypatch,
     assert "storage" not in pictures.split("\n")
     progress = shown["progress"][-1]
     assert "未开始" in progress and "not started" not in progress, progress
+    assert "第一个未开始的任务：Task 1.1（zh/x1_creating.ipynb，测试 task-1-1）" in progress, progress
 
 
 def test_an_english_notebook_stays_english_under_a_chinese_setting(monkeypatch, tmp_path):
