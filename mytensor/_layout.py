@@ -112,7 +112,7 @@ def contiguous_strides(shape):
     ()
     """
     # Task 1.1: strides of a contiguous layout
-    raise NotImplementedError("Task 1.1: strides of a contiguous layout (replace this raise in mytensor/_layout.py: contiguous_strides; see notebooks/x1_creating.ipynb)")
+    raise NotImplementedError("Task 1.1: strides of a contiguous layout (replace this raise in mytensor/_layout.py: contiguous_strides; see x1_creating.ipynb)")
 
 
 def is_contiguous(shape, strides):
@@ -169,7 +169,7 @@ def infer_size(shape, count):
     RuntimeError: shape '[5]' is invalid for input of size 12
     """
     # Task 1.3: fill in the -1 of a requested shape
-    raise NotImplementedError("Task 1.3: fill in the -1 of a requested shape (replace this raise in mytensor/_layout.py: infer_size; see notebooks/x1_creating.ipynb)")
+    raise NotImplementedError("Task 1.3: fill in the -1 of a requested shape (replace this raise in mytensor/_layout.py: infer_size; see x1_creating.ipynb)")
 
 
 def view_strides(old_shape, old_strides, new_shape):
@@ -189,7 +189,7 @@ def view_strides(old_shape, old_strides, new_shape):
     (2, 1, 4)
     """
     # Task 2.3: strides of a reshape that needs no copy
-    raise NotImplementedError("Task 2.3: strides of a reshape that needs no copy (replace this raise in mytensor/_layout.py: view_strides; see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.3: strides of a reshape that needs no copy (replace this raise in mytensor/_layout.py: view_strides; see x2_slicing.ipynb)")
 
 
 def is_dense(shape, strides):

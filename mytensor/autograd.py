@@ -647,7 +647,7 @@ def _topological_order(root):
         chain of 10,000 ops works.
     """
     # Task 7.2: the backward pass (order the graph without recursion)
-    raise NotImplementedError("Task 7.2: the backward pass (order the graph without recursion) (replace this raise in mytensor/autograd.py: _topological_order; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.2: the backward pass (order the graph without recursion) (replace this raise in mytensor/autograd.py: _topological_order; see x7_autograd.ipynb)")
 
 
 def _run_backward(root, seed, retain_graph):
@@ -671,7 +671,7 @@ def _run_backward(root, seed, retain_graph):
         ``_accumulate``; gradients that reach the same node are summed first.
     """
     # Task 7.2: the backward pass (run the nodes in order, sum gradients, accumulate into leaves)
-    raise NotImplementedError("Task 7.2: the backward pass (run the nodes in order, sum gradients, accumulate into leaves) (replace this raise in mytensor/autograd.py: _run_backward; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.2: the backward pass (run the nodes in order, sum gradients, accumulate into leaves) (replace this raise in mytensor/autograd.py: _run_backward; see x7_autograd.ipynb)")
 
 
 def _sum_to_shape(grad, shape):
@@ -689,7 +689,7 @@ def _sum_to_shape(grad, shape):
     [[3.0], [3.0]]
     """
     # Task 7.3: sum a broadcast gradient back to an input's shape
-    raise NotImplementedError("Task 7.3: sum a broadcast gradient back to an input's shape (replace this raise in mytensor/autograd.py: _sum_to_shape; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.3: sum a broadcast gradient back to an input's shape (replace this raise in mytensor/autograd.py: _sum_to_shape; see x7_autograd.ipynb)")
 
 
 def _accumulate(t, grad):

@@ -36,7 +36,7 @@ def broadcast_pair(a, b):
     RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1
     """
     # Task 4.1: the broadcast shape of two shapes
-    raise NotImplementedError("Task 4.1: the broadcast shape of two shapes (replace this raise in mytensor/broadcasting.py: broadcast_pair; see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.1: the broadcast shape of two shapes (replace this raise in mytensor/broadcasting.py: broadcast_pair; see x4_broadcasting.ipynb)")
 
 
 def broadcast_shapes(*shapes):
@@ -98,7 +98,7 @@ def _broadcast_all(shapes):
         message (see ``broadcast_shapes``).
     """
     # Task 4.1: the broadcast shape of several shapes
-    raise NotImplementedError("Task 4.1: the broadcast shape of several shapes (replace this raise in mytensor/broadcasting.py: _broadcast_all; see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.1: the broadcast shape of several shapes (replace this raise in mytensor/broadcasting.py: _broadcast_all; see x4_broadcasting.ipynb)")
 
 
 def check_expand(shape, sizes, dtype):
@@ -157,7 +157,7 @@ def expand_strides(shape, strides, sizes):
     (0, 1, 0)
     """
     # Task 4.2: strides of an expanded view
-    raise NotImplementedError("Task 4.2: strides of an expanded view (replace this raise in mytensor/broadcasting.py: expand_strides; see notebooks/x4_broadcasting.ipynb)")
+    raise NotImplementedError("Task 4.2: strides of an expanded view (replace this raise in mytensor/broadcasting.py: expand_strides; see x4_broadcasting.ipynb)")
 
 
 def _shape_arg(sizes):

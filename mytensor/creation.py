@@ -85,13 +85,13 @@ def nested_shape(data):
     ValueError: expected sequence of length 2 at dim 1 (got 1)
     """
     # Task 1.2: shape of nested lists; ragged data raises like torch
-    raise NotImplementedError("Task 1.2: shape of nested lists; ragged data raises like torch (replace this raise in mytensor/creation.py: nested_shape; see notebooks/x1_creating.ipynb)")
+    raise NotImplementedError("Task 1.2: shape of nested lists; ragged data raises like torch (replace this raise in mytensor/creation.py: nested_shape; see x1_creating.ipynb)")
 
 
 def _check_lengths(seq, shape, dim):
     """Check, depth first, that ``seq`` at ``dim`` has the lengths of ``shape``."""
     # Task 1.2: shape of nested lists; ragged data raises like torch
-    raise NotImplementedError("Task 1.2: shape of nested lists; ragged data raises like torch (replace this raise in mytensor/creation.py: _check_lengths; see notebooks/x1_creating.ipynb)")
+    raise NotImplementedError("Task 1.2: shape of nested lists; ragged data raises like torch (replace this raise in mytensor/creation.py: _check_lengths; see x1_creating.ipynb)")
 
 
 def _nested_values(data, shape, dtype):

@@ -100,7 +100,7 @@ def _relu(x):
     negative; ``nan`` stays ``nan`` (as torch's relu keeps it).
     """
     # Task 9.3: relu forward
-    raise NotImplementedError("Task 9.3: relu forward (replace this raise in mytensor/functional.py: _relu; see notebooks/x9_training.ipynb)")
+    raise NotImplementedError("Task 9.3: relu forward (replace this raise in mytensor/functional.py: _relu; see x9_training.ipynb)")
 
 
 def _relu_grads(g, result):
@@ -111,7 +111,7 @@ def _relu_grads(g, result):
     is ``nan`` (torch's rule: the gradient is cut only where output <= 0).
     """
     # Task 9.3: relu derivative
-    raise NotImplementedError("Task 9.3: relu derivative (replace this raise in mytensor/functional.py: _relu_grads; see notebooks/x9_training.ipynb)")
+    raise NotImplementedError("Task 9.3: relu derivative (replace this raise in mytensor/functional.py: _relu_grads; see x9_training.ipynb)")
 
 
 def mse_loss(input, target, reduction="mean"):
@@ -163,7 +163,7 @@ def _mse_loss(x, y, reduction):
     provided ``_reduce(values, reduction)`` does that last step.
     """
     # Task 9.1: the squared error, reduced
-    raise NotImplementedError("Task 9.1: the squared error, reduced (replace this raise in mytensor/functional.py: _mse_loss; see notebooks/x9_training.ipynb)")
+    raise NotImplementedError("Task 9.1: the squared error, reduced (replace this raise in mytensor/functional.py: _mse_loss; see x9_training.ipynb)")
 
 
 def _mse_loss_grads(g, x, y, reduction):
@@ -176,7 +176,7 @@ def _mse_loss_grads(g, x, y, reduction):
     is its negative.
     """
     # Task 9.1: the derivative of the squared error
-    raise NotImplementedError("Task 9.1: the derivative of the squared error (replace this raise in mytensor/functional.py: _mse_loss_grads; see notebooks/x9_training.ipynb)")
+    raise NotImplementedError("Task 9.1: the derivative of the squared error (replace this raise in mytensor/functional.py: _mse_loss_grads; see x9_training.ipynb)")
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):

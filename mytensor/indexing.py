@@ -30,7 +30,7 @@ def _items(index):
 def _slice_bounds(size, item):
     """torch's (start, length, step) of ``item`` on a dimension of ``size``."""
     # Task 2.1: the layout of a basic-indexing view
-    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: _slice_bounds; see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: _slice_bounds; see x2_slicing.ipynb)")
 
 
 def index_layout(shape, strides, offset, index):
@@ -73,13 +73,13 @@ def index_layout(shape, strides, offset, index):
     IndexError: index 5 is out of bounds for dimension 0 with size 3
     """
     # Task 2.1: the layout of a basic-indexing view
-    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: index_layout; see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: index_layout; see x2_slicing.ipynb)")
 
 
 def _position(i, size, dim):
     """The non-negative position of index ``i`` in a dimension of ``size``."""
     # Task 2.1: the layout of a basic-indexing view
-    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: _position; see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.1: the layout of a basic-indexing view (replace this raise in mytensor/indexing.py: _position; see x2_slicing.ipynb)")
 
 
 def _is_full(item, size):
@@ -262,7 +262,7 @@ def _write(t, index, value):
         ``t._storage`` holds the new values; nothing else changes.
     """
     # Task 2.2: write a scalar or a tensor through a view
-    raise NotImplementedError("Task 2.2: write a scalar or a tensor through a view (replace this raise in mytensor/indexing.py: _write; see notebooks/x2_slicing.ipynb)")
+    raise NotImplementedError("Task 2.2: write a scalar or a tensor through a view (replace this raise in mytensor/indexing.py: _write; see x2_slicing.ipynb)")
 
 
 def _record_copy(t, old, value, positions, name):

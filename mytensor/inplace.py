@@ -145,7 +145,7 @@ def _write_result(t, result):
         ``promotion.can_cast`` forbids the cast.
     """
     # Task 5.1: the in-place update (cast check, write through the storage, same object)
-    raise NotImplementedError("Task 5.1: the in-place update (cast check, write through the storage, same object) (replace this raise in mytensor/inplace.py: _write_result; see notebooks/x5_memory.ipynb)")
+    raise NotImplementedError("Task 5.1: the in-place update (cast check, write through the storage, same object) (replace this raise in mytensor/inplace.py: _write_result; see x5_memory.ipynb)")
 
 def add_(self, other):
     """Add ``other`` to ``self`` in place and return ``self``.
@@ -338,7 +338,7 @@ def copy_(self, src):
     [[2, 1, 3], [2, 1, 3]]
     """
     # Task 5.2: broadcast and cast the source into self
-    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (replace this raise in mytensor/inplace.py: copy_; see notebooks/x5_memory.ipynb)")
+    raise NotImplementedError("Task 5.2: broadcast and cast the source into self (replace this raise in mytensor/inplace.py: copy_; see x5_memory.ipynb)")
 
 
 def copy_with_history(self, src):

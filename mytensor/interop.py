@@ -55,7 +55,7 @@ def _shared_array(t):
         new empty array.
     """
     # Task 6.1: an ndarray over the same memory (element strides -> byte strides)
-    raise NotImplementedError("Task 6.1: an ndarray over the same memory (element strides -> byte strides) (replace this raise in mytensor/interop.py: _shared_array; see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.1: an ndarray over the same memory (element strides -> byte strides) (replace this raise in mytensor/interop.py: _shared_array; see x6_conversion.ipynb)")
 
 
 def _check_numpy(array):
@@ -137,7 +137,7 @@ def _shared_tensor(array, dtype):
         tensor of that shape, strides 0 and an empty storage of its own.
     """
     # Task 6.2: share the memory (byte strides -> element strides)
-    raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (replace this raise in mytensor/interop.py: _shared_tensor; see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (replace this raise in mytensor/interop.py: _shared_tensor; see x6_conversion.ipynb)")
 
 
 def item(self):
@@ -159,7 +159,7 @@ def item(self):
     RuntimeError: a Tensor with 2 elements cannot be converted to Scalar
     """
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: item; see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: item; see x6_conversion.ipynb)")
 
 
 def float_scalar(self):
@@ -172,13 +172,13 @@ def float_scalar(self):
     (3.0, -3)
     """
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: float_scalar; see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: float_scalar; see x6_conversion.ipynb)")
 
 
 def int_scalar(self):
     """``int(t)`` for a tensor of one element; a float is truncated."""
     # Task 6.3: the one element as a Python scalar
-    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: int_scalar; see notebooks/x6_conversion.ipynb)")
+    raise NotImplementedError("Task 6.3: the one element as a Python scalar (replace this raise in mytensor/interop.py: int_scalar; see x6_conversion.ipynb)")
 
 
 def bool_scalar(self):

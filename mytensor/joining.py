@@ -95,7 +95,7 @@ def _concatenate(tensors, dim):
         For a dim out of range (``_layout.normalize_dim`` raises it).
     """
     # Task 3.3: cat (0-d check, promotion, one numpy concatenate)
-    raise NotImplementedError("Task 3.3: cat (0-d check, promotion, one numpy concatenate) (replace this raise in mytensor/joining.py: _concatenate; see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.3: cat (0-d check, promotion, one numpy concatenate) (replace this raise in mytensor/joining.py: _concatenate; see x3_operations.ipynb)")
 
 
 def _cat_grads(g, tensors, dim):

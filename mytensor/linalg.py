@@ -66,7 +66,7 @@ def dot(a, b):
 def _dot_grads(g, x, y):
     """Gradients of ``sum(x * y)``: ``g * y`` and ``g * x`` (``g`` is 0-d)."""
     # Task 7.1: local derivative of dot
-    raise NotImplementedError("Task 7.1: local derivative of dot (replace this raise in mytensor/linalg.py: _dot_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of dot (replace this raise in mytensor/linalg.py: _dot_grads; see x7_autograd.ipynb)")
 
 
 def _check_mm(a, b):
@@ -124,7 +124,7 @@ def _mm_grads(g, x, y, needs=(True, True)):
     is skipped (None), as in torch: it is the most expensive step of backward.
     """
     # Task 7.1: local derivative of mm
-    raise NotImplementedError("Task 7.1: local derivative of mm (replace this raise in mytensor/linalg.py: _mm_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of mm (replace this raise in mytensor/linalg.py: _mm_grads; see x7_autograd.ipynb)")
 
 
 def _check_mv(shape_a, shape_b, dtype_a, dtype_b):

@@ -60,7 +60,7 @@ def _forward(a, b, kernel, dtype=None):
     Call ``_broadcast`` to bring two tensors of different shapes to one shape.
     """
     # Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute)
-    raise NotImplementedError("Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute) (replace this raise in mytensor/ops.py: _forward; see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.2: elementwise binary forward (promote, cast, bring to one shape, compute) (replace this raise in mytensor/ops.py: _forward; see x3_operations.ipynb)")
 
 
 def keep_layout(out, operands, dtype=None):
@@ -226,7 +226,7 @@ def mul(a, b):
 def _mul_grads(g, x, y):
     """Gradients of ``x * y`` given the output's gradient ``g``: ``(g * y, g * x)``."""
     # Task 7.1: local derivative of mul
-    raise NotImplementedError("Task 7.1: local derivative of mul (replace this raise in mytensor/ops.py: _mul_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of mul (replace this raise in mytensor/ops.py: _mul_grads; see x7_autograd.ipynb)")
 
 
 def rmul(a, b):
@@ -270,7 +270,7 @@ def div(a, b):
 def _div_grads(g, x, y):
     """Gradients of ``x / y``: ``g / y`` and ``-g * x / y**2``."""
     # Task 7.1: local derivative of div
-    raise NotImplementedError("Task 7.1: local derivative of div (replace this raise in mytensor/ops.py: _div_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of div (replace this raise in mytensor/ops.py: _div_grads; see x7_autograd.ipynb)")
 
 
 def rdiv(a, b):
@@ -352,7 +352,7 @@ def _pow_grads(g, x, y, result):
     taken as 0 where x == 0 and y >= 0 (torch's conventions).
     """
     # Task 7.1: local derivative of pow
-    raise NotImplementedError("Task 7.1: local derivative of pow (replace this raise in mytensor/ops.py: _pow_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of pow (replace this raise in mytensor/ops.py: _pow_grads; see x7_autograd.ipynb)")
 
 
 def rpow(a, b):
@@ -417,7 +417,7 @@ def exp(a):
 def _exp_grads(g, result):
     """Gradient of ``result = exp(x)``: the exponential is its own derivative."""
     # Task 7.1: local derivative of exp
-    raise NotImplementedError("Task 7.1: local derivative of exp (replace this raise in mytensor/ops.py: _exp_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of exp (replace this raise in mytensor/ops.py: _exp_grads; see x7_autograd.ipynb)")
 
 
 def _compare(a, b, kernel):

@@ -67,7 +67,7 @@ class SGD:
         grad are allowed), and skips a parameter whose ``.grad`` is None.
         """
         # Task 9.2: the SGD update
-        raise NotImplementedError("Task 9.2: the SGD update (replace this raise in mytensor/optim.py: step; see notebooks/x9_training.ipynb)")
+        raise NotImplementedError("Task 9.2: the SGD update (replace this raise in mytensor/optim.py: step; see x9_training.ipynb)")
 
     def zero_grad(self, set_to_none=True):
         """Clear the gradient of every parameter; return None.
@@ -77,4 +77,4 @@ class SGD:
         ``.grad`` is filled with zeros in place (``zero_()``).
         """
         # Task 9.2: clearing the gradients
-        raise NotImplementedError("Task 9.2: clearing the gradients (replace this raise in mytensor/optim.py: zero_grad; see notebooks/x9_training.ipynb)")
+        raise NotImplementedError("Task 9.2: clearing the gradients (replace this raise in mytensor/optim.py: zero_grad; see x9_training.ipynb)")

@@ -77,7 +77,7 @@ def result_type(*operands):
     mytensor.float64
     """
     # Task 3.1: torch's type promotion with tiers (tensors, 0-d tensors, scalars)
-    raise NotImplementedError("Task 3.1: torch's type promotion with tiers (tensors, 0-d tensors, scalars) (replace this raise in mytensor/promotion.py: result_type; see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.1: torch's type promotion with tiers (tensors, 0-d tensors, scalars) (replace this raise in mytensor/promotion.py: result_type; see x3_operations.ipynb)")
 
 
 def can_cast(from_dtype, to_dtype):

@@ -31,7 +31,7 @@ def _reduced_axes(dim, ndim):
         ``dim 1 appears multiple times in the list of dims`` for a dim given twice.
     """
     # Task 3.4: sum (dims to numpy axes, then one numpy sum)
-    raise NotImplementedError("Task 3.4: sum (dims to numpy axes, then one numpy sum) (replace this raise in mytensor/reductions.py: _reduced_axes; see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.4: sum (dims to numpy axes, then one numpy sum) (replace this raise in mytensor/reductions.py: _reduced_axes; see x3_operations.ipynb)")
 
 
 def _count(shape, axes):
@@ -95,7 +95,7 @@ def _sum_values(t, axes, keepdim):
         Of ``t``'s dtype for floats; integer and bool tensors sum to ``int64``.
     """
     # Task 3.4: sum (dims to numpy axes, then one numpy sum)
-    raise NotImplementedError("Task 3.4: sum (dims to numpy axes, then one numpy sum) (replace this raise in mytensor/reductions.py: _sum_values; see notebooks/x3_operations.ipynb)")
+    raise NotImplementedError("Task 3.4: sum (dims to numpy axes, then one numpy sum) (replace this raise in mytensor/reductions.py: _sum_values; see x3_operations.ipynb)")
 
 
 def _sum_grads(g, shape, axes, keepdim):
@@ -105,7 +105,7 @@ def _sum_grads(g, shape, axes, keepdim):
     put back as size-1 axes before ``g`` is broadcast to the input's ``shape``.
     """
     # Task 7.1: local derivative of sum
-    raise NotImplementedError("Task 7.1: local derivative of sum (replace this raise in mytensor/reductions.py: _sum_grads; see notebooks/x7_autograd.ipynb)")
+    raise NotImplementedError("Task 7.1: local derivative of sum (replace this raise in mytensor/reductions.py: _sum_grads; see x7_autograd.ipynb)")
 
 
 def mean(t, dim=None, keepdim=False):

@@ -63,4 +63,4 @@ def fused_multiply_add(a, b, c, numpy_type):
 
 def linspace(start, end, steps, dtype=None):
     # Task 8.1: a documented linspace, with a runnable example
-    raise NotImplementedError("Task 8.1: a documented linspace, with a runnable example (replace this raise in mytensor/spacing.py: linspace; see notebooks/x8_help.ipynb)")
+    raise NotImplementedError("Task 8.1: a documented linspace, with a runnable example (replace this raise in mytensor/spacing.py: linspace; see x8_help.ipynb)")

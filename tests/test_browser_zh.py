@@ -77,3 +77,69 @@ def test_student_runs_the_chinese_x1_with_chinese_menus_and_validates(chinese_fo
 
     release.write_files(release.build_package(solutions, keep_sections=1), root)
     bs.validate_passes(page, "zh-3-validated", RUN_TIMEOUT_MS)
+
+
+# ---------------------------------------------------------------- a Chinese picture
+
+
+def chinese_picture_svg(monkeypatch):
+    """x.1's first picture (torch beside a mytensor stub), drawn for the Chinese edition, as the notebook stores it."""
+    import torch
+    import warnings
+
+    from workbook import draw, svg
+
+    monkeypatch.setenv(language.ENV, "zh")
+
+    def stub():
+        raise NotImplementedError("Task 1.1: strides of a contiguous layout (replace this raise in "
+                                  "mytensor/_layout.py: contiguous_strides; see x1_creating.ipynb)")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a glyph missing from the fonts matplotlib measures with would fail here
+        return svg.to_svg(draw.side_by_side(draw.storage, torch.arange(12).reshape(3, 4), stub))
+
+
+def _label_box(page, label):
+    """The on-screen box of the SVG ``<text>`` that reads ``label``."""
+    return page.locator("svg text", has_text=label).first.bounding_box()
+
+
+def _shot_of(page, label, font_family):
+    """Pixels of ``label`` drawn alone in ``font_family`` at 40 px."""
+    page.set_content(f"<span id=probe style=\"font: 40px {font_family}\">{label}</span>")
+    return page.locator("#probe").screenshot()
+
+
+def test_a_chinese_picture_shows_real_glyphs_in_the_browser(chinese_font, chromium, tmp_path, monkeypatch):
+    """The picture's labels are SVG text in the page, and the browser draws them as glyphs, not boxes.
+
+    Boxes (a font without the characters) look the same for every character, so two different
+    labels of two characters draw the same pixels; real glyphs differ. The font is the picture's
+    own CSS list, so the browser picks whichever Chinese font the machine has.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from workbook import svg
+
+    if not chinese_font:
+        pytest.skip("no Chinese font to draw with (apt-get install fonts-wqy-microhei)")
+    picture = chinese_picture_svg(monkeypatch)
+    with sync_playwright() as playwright:
+        context = bs.launch_browser(playwright, tmp_path / "chromium-profile")
+        page = context.new_page()
+        watch = bs.ConsoleWatch(page)
+        page.set_content(f"<html><body style='margin:0;background:white'>{picture[picture.index('<svg'):]}</body></html>")
+        texts = page.locator("svg text").evaluate_all("nodes => nodes.map(node => node.textContent)")
+        assert {"存储", "位置"} <= set(texts), texts
+        assert any(text.startswith("形状 (3, 4)") for text in texts), texts
+        assert any("Task 1.1 还没有开始" in text for text in texts), texts
+        storage = _label_box(page, "存储")
+        size = float(page.locator("svg text", has_text="存储").first.evaluate(
+            "node => getComputedStyle(node).fontSize").rstrip("px"))
+        assert storage["width"] > 1.6 * size, (storage, size)  # two full-width glyphs, not two narrow boxes
+        assert _shot_of(page, "存储", svg.FONT_STACK) != _shot_of(page, "位置", svg.FONT_STACK)
+        assert _shot_of(page, "\ue000\ue001", svg.FONT_STACK) == _shot_of(page, "\ue002\ue003", svg.FONT_STACK), \
+            "characters without a glyph should draw identical boxes, or the comparison above proves nothing"
+        context.close()
+    assert not watch.errors, watch.errors

@@ -217,7 +217,7 @@ def test_two_wide_values_are_stacked_not_torn_apart():
 
 OLD_STUB = "Task 6.1: an ndarray over the same memory (element strides -> byte strides) (see notebooks/x6_conversion.ipynb)"
 NEW_STUB = ("Task 6.1: an ndarray over the same memory (element strides -> byte strides) "
-            "(replace this raise in mytensor/interop.py: numpy; see notebooks/x6_conversion.ipynb)")
+            "(replace this raise in mytensor/interop.py: numpy; see x6_conversion.ipynb)")
 
 
 def _stub_failure(student, message, task="Task 6.1", file="mytensor/interop.py"):
@@ -236,10 +236,10 @@ def _stub_failure(student, message, task="Task 6.1", file="mytensor/interop.py")
     (OLD_STUB, "Task 6.1", "mytensor/interop.py",
      "Task 6.1 is not started yet: replace the `raise NotImplementedError` in mytensor/interop.py"),
     (OLD_STUB, "Task 6.1", None,
-     "Task 6.1 is not started yet: replace its `raise NotImplementedError` (see notebooks/x6_conversion.ipynb)"),
+     "Task 6.1 is not started yet: replace its `raise NotImplementedError` (see x6_conversion.ipynb)"),
     (OLD_STUB, "Task 6.3", "mytensor/interop.py",
      "Task 6.3 needs Task 6.1, which is not started yet: replace its `raise NotImplementedError` "
-     "(see notebooks/x6_conversion.ipynb)"),
+     "(see x6_conversion.ipynb)"),
     (NEW_STUB, "Task 6.3", "mytensor/other.py",
      "Task 6.3 needs Task 6.1, which is not started yet: replace the `raise NotImplementedError` in "
      "mytensor/interop.py: numpy"),

@@ -88,3 +88,34 @@ def test_translations_use_the_glossary(path):
     wrong = {index: missing for index, english, chinese in translated_cells(path)
              if (missing := missing_terms(english, chinese, rows))}
     assert not wrong, f"{path.name}: cells whose Chinese lacks the glossary word for {wrong}"
+
+
+# 轴 is an axis (d2l-zh: 沿轴 0 求和); 维 and 维度 count axes (一维、0 维张量). These say 维 where they mean one axis.
+AXIS_AS_DIMENSION = re.compile(r"(每一|这一|那一|各|逐|某一|哪一|其他|其它|另一)维(?!度数)"
+                               r"|(第 ?[0-9一二三四]+ ?|沿着?|哪个|那个|这个|每个|多出来的|为 1 的|旧)维度?(?![数张])"
+                               r"|维度(上|求和)")
+
+
+def axis_words(chinese):
+    """The places where ``chinese`` calls a single axis 维 or 维度 instead of 轴."""
+    prose = NOT_PROSE.sub(" ", chinese)
+    return [prose[max(0, m.start() - 6):m.end() + 6] for m in AXIS_AS_DIMENSION.finditer(prose)]
+
+
+def test_the_axis_check_finds_an_axis_called_wei():
+    assert axis_words("从右往左逐维处理") and axis_words("对前面多出来的维度求和") and axis_words("每一维的大小")
+    assert axis_words("沿轴 0 求和，得到一维张量；0 维张量没有轴") == []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "solutions").glob("x*.ipynb")), ids=lambda p: p.stem)
+def test_the_prose_calls_an_axis_zhou(path):
+    wrong = {index: found for index, _, chinese in translated_cells(path) if (found := axis_words(chinese))}
+    assert not wrong, f"{path.name}: an axis is 轴 (README glossary): {wrong}"
+
+
+def test_the_hints_and_messages_call_an_axis_zhou():
+    from workbook import language
+
+    texts = list(language.HINTS.values()) + [entry["zh"] for entry in language.MESSAGES.values()]
+    wrong = [found for text in texts for found in axis_words(text)]
+    assert not wrong, f"workbook/language.py: an axis is 轴 (README glossary): {wrong}"

@@ -88,7 +88,7 @@ def test_a_failure_reads_in_chinese_but_keeps_ids_files_and_torch_text(monkeypat
     english, chinese = (_failure(wrong, monkeypatch, lang) for lang in ("en", "zh"))
     assert "does not match torch" in english and "hint:" in english
     assert "Task 1.1：mytensor 的结果与 torch 不一致" in chinese
-    assert "提示:" in chinese and "步幅来自各维大小从右往左的累乘" in chinese and "修改:" in chinese
+    assert "提示：" in chinese and "步幅是各轴大小从右往左的累乘" in chinese and "修改：" in chinese
     assert "mytensor/_layout.py" in chinese and "shape '[7]' is invalid for input of size 6" in chinese
 
 
@@ -113,7 +113,7 @@ def test_make_check_with_lang_zh_prints_chinese():
     assert done.returncode == 1, done.stderr
     out = done.stdout
     assert "notebooks/zh" in out and "Task 8.1" in out and "未开始" in out and "得分 0/" in out
-    assert "第一个未开始的任务：Task 8.1（zh/x8_help.ipynb" in out and "mytensor/spacing.py" in out
+    assert "第一个未开始的任务：Task 8.1（notebooks/zh/x8_help.ipynb" in out and "mytensor/spacing.py" in out
     english = _run([sys.executable, "-m", "workbook", "check", "--section", "8"]).stdout
     assert "not started" in english and not CJK.search(english)
 
@@ -174,3 +174,33 @@ def test_submit_in_chinese_packs_the_chinese_notebooks(tmp_path, capsys, monkeyp
     assert '"edition": "zh"' in x1
     with pytest.raises(SystemExit, match="学号"):
         submit.student_id("")
+
+
+@pytest.mark.parametrize("command", ["check", "reset", "submit"])
+def test_help_of_the_student_commands_follows_the_setting(command):
+    """`make check --help` (and reset's, submit's) in Chinese: usage, titles and every option's help."""
+    chinese = _run([sys.executable, "-m", "workbook", command, "--help"], {language.ENV: "zh"}, timeout=60)
+    assert chinese.returncode == 0, chinese.stderr
+    assert chinese.stdout.startswith("用法：") and "选项：" in chinese.stdout and "显示这条帮助信息并退出" in chinese.stdout
+    english_words = [line for line in chinese.stdout.splitlines()
+                     if re.search(r"\s{2}[a-z]+ [a-z]+ [a-z]+", line) and not CJK.search(line)]
+    assert not english_words, english_words
+    english = _run([sys.executable, "-m", "workbook", command, "--help", "--lang", "en"], {language.ENV: "zh"},
+                   timeout=60)
+    assert english.stdout.startswith("usage: ") and not CJK.search(english.stdout)
+
+
+def test_make_reset_speaks_chinese(tmp_path):
+    done = _run([sys.executable, "-m", "workbook", "reset", "9.9"], {language.ENV: "zh"}, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("reset：没有 Task 9.9；现有的任务是 1.1, 1.2") and "什么都没有改动" in done.stderr
+    bad = _run([sys.executable, "-m", "workbook", "reset", "one"], {language.ENV: "zh"}, timeout=60)
+    assert bad.returncode == 2 and "不是任务编号" in bad.stderr
+
+
+def test_an_item_is_named_by_its_index_and_its_ordinal(monkeypatch):
+    """Index 1 is the second item: 下标为 1（第 2 项）, never 第 1 项."""
+    monkeypatch.setenv(language.ENV, "zh")
+    assert checks.difference((1, 2, 3), (1, 5, 3)).startswith("下标为 1（第 2 项）：")
+    monkeypatch.setenv(language.ENV, "en")
+    assert checks.difference([0, 1], [0, 2]).startswith("item 2 (index 1): ")

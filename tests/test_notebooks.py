@@ -280,7 +280,9 @@ def _nbval(name):
     env["PYTHONPATH"] = os.pathsep.join([str(SOLUTIONS), str(ROOT), env.get("PYTHONPATH", "")])
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=120",
-               "-p", "no:cacheprovider", "-p", "tests.nbval_ipc", "-q", f"solutions/{name}"]
+               "-p", "no:cacheprovider", "-p", "tests.nbval_ipc", "-q", f"solutions/{name}",
+               # a picture's SVG places its text by the fonts of the machine that drew it
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
     # A kernel that never answers its first heartbeat (seen once in CI with several kernels
     # starting at once) says nothing about the notebook: start it once more. Any other
     # failure, a wrong output included, is the verdict.
@@ -327,7 +329,7 @@ def test_pictures_are_stored_outputs(section):
     assert pictures
     for cell in pictures:
         assert "draw.side_by_side(" in cell.source
-        assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.source[:80]
+        assert any("image/svg+xml" in o.get("data", {}) for o in cell.outputs), cell.source[:80]
 
 
 @pytest.mark.parametrize("section", sorted(NOTEBOOKS))
@@ -343,7 +345,7 @@ def test_training_pictures_are_stored_outputs():
     pictures = [c for c in code_cells(9) if role(c).get("role") == "picture"]
     assert [p.source.count("plots.loss_curves(") + 2 * p.source.count("plots.decision_boundary(") for p in pictures] == [1, 2]
     for cell in pictures:
-        assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.source[:80]
+        assert any("image/svg+xml" in o.get("data", {}) for o in cell.outputs), cell.source[:80]
 
 
 def test_training_is_seeded_with_numpy_and_starts_both_libraries_alike():

@@ -287,7 +287,7 @@ def _sequence_difference(expected, actual):
     for i, (e, a) in enumerate(zip(expected, actual)):
         found = difference(e, a)
         if found:
-            return text("why.item", index=i, why=found)
+            return text("why.item", index=i, nth=i + 1, why=found)
     return None
 
 
@@ -321,7 +321,7 @@ _WIDTH = 92  # characters: fits JupyterLab's output at 1400 px and a wide termin
 _GAP = 4
 _STUB = re.compile(
     r"^Task (?P<task>\d+(?:\.\d+)*): (?P<what>.*?)"
-    r"(?: \((?:replace this raise in (?P<where>[^;()]+); )?see (?P<notebook>notebooks/[^()\s]+)\))?$",
+    r"(?: \((?:replace this raise in (?P<where>[^;()]+); )?see (?:notebooks/)?(?P<notebook>x\d+_\w+\.ipynb)\))?$",
     re.S,
 )
 
@@ -385,9 +385,10 @@ def _side_by_side(left, right, titles=("torch", "mytensor"), width=_WIDTH):
 def parse_stub_message(message):
     """The parts of a stub's ``NotImplementedError`` message, or None for any other message.
 
-    Stubs say ``Task 6.1: <what> (see notebooks/x6_conversion.ipynb)``, or with
-    the place to edit, ``Task 6.1: <what> (replace this raise in
-    mytensor/interop.py: numpy; see notebooks/x6_conversion.ipynb)``.
+    Stubs say ``Task 6.1: <what> (see x6_conversion.ipynb)``, or with the
+    place to edit, ``Task 6.1: <what> (replace this raise in
+    mytensor/interop.py: numpy; see x6_conversion.ipynb)``; older stubs
+    wrote the notebook as ``notebooks/x6_conversion.ipynb``.
 
     Examples
     --------
@@ -429,7 +430,7 @@ def not_started_text(message, task=None, file=None):
 def _labelled(label, text, width=10):
     """``label:`` and ``text`` beside it, later lines of ``text`` lined up under the first."""
     lines = (text or "").splitlines() or [""]
-    head = language.ljust(f"{label}:", width)
+    head = language.ljust(label + language.colon(label), width)
     return "\n".join([head + lines[0]] + [" " * width + line for line in lines[1:]])
 
 

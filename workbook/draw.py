@@ -21,14 +21,20 @@ Examples
 <Figure size ... with 1 Axes>
 """
 
-import io
+import re
 import sys
-import textwrap
 from collections import Counter
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from . import svg
+from .language import display_width
+from .language import text as _say
+
+# A Chinese character (or full-width mark) alone, or a run of other characters with the spaces after it.
+_TOKENS = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+\s*|\s+")
 
 __all__ = ["storage", "shared", "step", "graph", "side_by_side"]
 
@@ -83,11 +89,11 @@ def _student_layout(t):
 
     missing = [name for name in ("_storage", "_shape", "_strides", "_offset") if not hasattr(t, name)]
     if missing:
-        raise Unreadable(f"a {type(t).__name__} has no {', '.join(missing)}: it is not a mytensor tensor")
+        raise Unreadable(_say("draw.not_mytensor", kind=type(t).__name__, missing=", ".join(missing)))
     try:
         _read_layout(t._storage, t._shape, t._strides, t._offset)
     except (TypeError, ValueError, IndexError) as error:
-        raise Unreadable(f"its layout cannot be drawn: {error}") from None
+        raise Unreadable(_say("draw.bad_layout", error=error)) from None
     shape, strides = tuple(int(n) for n in t._shape), tuple(int(s) for s in t._strides)
     key = ("numpy", t._storage.__array_interface__["data"][0], t._storage.size)
     return _Layout(np.array(t._storage), shape, strides, int(t._offset), key)
@@ -156,12 +162,24 @@ def _tint(colour, amount=0.55):
     return tuple(rgb + (1 - rgb) * (1 - amount))
 
 
+def _wrap(line, columns=48):
+    """``line`` broken into lines of at most ``columns`` terminal columns: at spaces, or between Chinese characters."""
+    lines, current = [], ""
+    for token in _TOKENS.findall(line):
+        if current.strip() and display_width(current + token.rstrip()) > columns:
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current += token
+    return "\n".join(lines + [current.rstrip()])
+
+
 def _note(ax, text):
     """A panel that explains, in words, why there is no picture."""
-    text = "\n".join(textwrap.fill(part, 48, break_on_hyphens=False) for part in text.splitlines())
+    text = "\n".join(_wrap(part) for part in text.splitlines())
     _text(ax, 0.0, 0.0, text, size=0.34, ha="left", va="top")
     lines = text.count("\n") + 1
-    width = max(len(line) for line in text.splitlines()) * 0.21
+    width = max(display_width(line) for line in text.splitlines()) * 0.21
     ax.set_xlim(-0.3, width + 0.3)
     ax.set_ylim(-0.62 * lines - 0.3, 0.3)
     return width + 0.6, 0.62 * lines + 0.6
@@ -205,8 +223,8 @@ def _paint_storage_row(ax, layout, used, left):
         ink = _INK if colour else "#999999"
         _box(ax, left + position, 0, _value_text(value), fill, gid=f"storage {position}", text_colour=ink)
         _text(ax, left + position + 0.5, -0.3, str(position), size=0.26, color="#444444")
-    _text(ax, left - 0.2, 0.5, "storage", size=0.28, ha="right")
-    _text(ax, left - 0.2, -0.3, "position", size=0.26, ha="right", color="#444444")
+    _text(ax, left - 0.2, 0.5, _say("draw.storage"), size=0.28, ha="right")
+    _text(ax, left - 0.2, -0.3, _say("draw.position"), size=0.26, ha="right", color="#444444")
 
 
 def _formula(layout):
@@ -214,18 +232,18 @@ def _formula(layout):
     letters = "ijk"[: len(layout.shape)] if len(layout.shape) < 3 else "kij"
     terms = [f"{s}·{c}" for s, c in zip(layout.strides, letters)]
     index = f"({', '.join(letters)})"
-    return f"element {index} sits at position {' + '.join([str(layout.offset), *terms])}"
+    return _say("draw.formula", index=index, sum=" + ".join([str(layout.offset), *terms]))
 
 
 def _drawable(t):
     """The layout of ``t``, or ValueError in words when it is too big for one picture."""
     layout = _layout(t)
     if len(layout.shape) > 3:
-        raise ValueError(f"draw.storage draws tensors of up to 3 dimensions; this one has shape {layout.shape}")
-    for what, count in (("elements", int(np.prod(layout.shape))), ("storage elements", layout.values.size)):
+        raise ValueError(_say("draw.too_many_axes", shape=layout.shape))
+    for key, count in (("draw.too_many_elements", int(np.prod(layout.shape))),
+                       ("draw.too_much_storage", layout.values.size)):
         if count > _MAX_ELEMENTS:
-            raise ValueError(f"draw.storage draws up to {_MAX_ELEMENTS} {what}; this tensor has {count}: "
-                             "draw a smaller one, e.g. torch.arange(12).reshape(3, 4)")
+            raise ValueError(_say(key, limit=_MAX_ELEMENTS, count=count))
     return layout
 
 
@@ -241,7 +259,7 @@ def _paint_storage(ax, t, title=None):
     for index, position in positions.items():
         x, y, colour = centres[index]
         _arrow(ax, (x, y), (left + position + 0.5, 1.0), colour, gid=f"arrow {index} -> {position}")
-    heading = f"shape {layout.shape}   stride {layout.strides}   offset {layout.offset}"
+    heading = _say("draw.heading", shape=layout.shape, strides=layout.strides, offset=layout.offset)
     _text(ax, width / 2, 3.2 + rows + 0.55, f"{title}:   {heading}" if title else heading, size=0.34)
     _text(ax, width / 2, -0.85, _formula(layout), size=0.28, color="#444444")
     ax.set_xlim(-2.4, width + 0.4)
@@ -314,7 +332,7 @@ def _change(name, layout, previous):
     before = previous.layouts.get(name) if previous else None
     if not isinstance(before, _Layout):
         return ""
-    return "same storage as before" if before.key == layout.key else "NEW storage"
+    return _say("draw.same") if before.key == layout.key else _say("draw.new")
 
 
 def _values_row(ax, left, bottom, values, colour, gid):
@@ -323,7 +341,7 @@ def _values_row(ax, left, bottom, values, colour, gid):
         _box(ax, left + position, bottom, _value_text(value), _tint(colour), gid=f"{gid} {position}")
     end = left + min(values.size, 16)
     if values.size > 16:
-        _text(ax, end + 0.4, bottom + 0.5, f"… {values.size - 16} more", size=0.26, ha="left")
+        _text(ax, end + 0.4, bottom + 0.5, _say("draw.more", count=values.size - 16), size=0.26, ha="left")
         end += 2.2
     return end
 
@@ -332,14 +350,14 @@ def _paint_storage_band(ax, top, layout, names, letter, notes, number):
     """One storage as a row of boxes at height ``top - 1``, with its names pointing at it."""
     colour = PALETTE[(ord(letter) - ord("A")) % len(PALETTE)]
     end = _values_row(ax, 2.5, top - 1, layout.values, colour, gid=f"step {number}: storage {letter}")
-    _text(ax, end + 0.3, top - 0.5, f"storage {letter}", size=0.32, ha="left", weight="bold")
+    _text(ax, end + 0.3, top - 0.5, _say("draw.storage_letter", letter=letter), size=0.32, ha="left", weight="bold")
     for row, name in enumerate(names):
         y = top - 0.5 - row * 0.8
         _text(ax, 0.6, y, name, size=0.36, family="monospace", weight="bold")
         _arrow(ax, (1.0, y), (2.5, top - 0.5), _INK, gid=f"step {number}: name {name} -> storage {letter}")
         if notes.get(name):
             _text(ax, end + 2.6, y, f"{name}: {notes[name]}", size=0.28, ha="left",
-                  color="#B34700" if notes[name].startswith("NEW") else "#006B4F")
+                  color="#B34700" if notes[name] == _say("draw.new") else "#006B4F")
     return max(1.0, 0.8 * len(names)) + 0.5, end + 2.6 + 0.2 * max((len(n) for n in notes.values()), default=0)
 
 
@@ -430,7 +448,7 @@ def _node_label(node, names):
     if leaf is None:
         return label
     name = names.get(id(leaf))
-    return f"{label}\n{name}" if name else f"{label}\nleaf of shape {tuple(leaf.shape)}"
+    return f"{label}\n{name}" if name else f"{label}\n" + _say("draw.leaf", shape=tuple(leaf.shape))
 
 
 def _graph_positions(nodes, depth):
@@ -475,13 +493,13 @@ def _paint_edges(ax, edges, where):
 
 def _output_label(y, names):
     """The output's name, and its value when it has one element, e.g. ``y = 28``."""
-    name = names.get(id(y), "output")
+    name = names.get(id(y), _say("draw.output"))
     try:
         layout = _layout(y)
     except Exception:  # a label without the value is still a label
         return name
     if layout.shape:
-        return f"{name}  shape {layout.shape}"
+        return _say("draw.output_shape", name=name, shape=layout.shape)
     return f"{name} = {_value_text(layout.values[layout.offset])}"
 
 
@@ -489,8 +507,7 @@ def _paint_graph(ax, y, names):
     """The output on top, its grad_fn below it, then each node's inputs, down to the leaves."""
     root = getattr(y, "grad_fn", None)
     if root is None:
-        raise Unreadable("this tensor has no grad_fn, so there is no graph to draw. Compute it from a tensor "
-                         "that requires grad, e.g.\n    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)")
+        raise Unreadable(_say("draw.no_graph"))
     nodes, edges, cut = _walk_graph(root)
     depth = _depths(nodes, edges)
     where, width = _graph_positions(nodes, depth)
@@ -501,7 +518,7 @@ def _paint_graph(ax, y, names):
         _paint_node(ax, where[key], _node_label(node, names), colour, gid="node")
     _paint_edges(ax, [("output", _node_key(root))] + edges, where)
     bottom = min(y for _, y in where.values()) - 1.0
-    caption = "arrows: where backward() sends the gradient" + (f" (first {_MAX_NODES} nodes only)" if cut else "")
+    caption = _say("draw.arrows") + (_say("draw.cut", count=_MAX_NODES) if cut else "")
     _text(ax, 0.0, bottom, caption, size=0.26, color="#444444")
     ax.set_xlim(-max(width, 8.0) / 2, max(width, 8.0) / 2)
     ax.set_ylim(bottom - 0.4, 0.8)
@@ -533,37 +550,17 @@ def _paint(ax, painter, obj, **options):
         return painter(ax, obj, **options)
     except Unreadable as why:
         ax.cla()
-        return _note(ax, f"Nothing to draw: {why}")
+        return _note(ax, _say("draw.nothing", why=why))
     except Exception as error:
         if painter is _paint_shared or _is_torch(obj):
             raise
         ax.cla()
-        return _note(ax, f"Nothing to draw: {_reason(error)}")
-
-
-def _png(fig):
-    """PNG bytes of ``fig``: how IPython shows a Figure when pyplot has not set that up."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
-    return buffer.getvalue()
-
-
-def _show_in_notebooks():
-    """Let IPython show a returned Figure as an image, unless something already does."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython else None
-    if shell is None:
-        return
-    formatter = shell.display_formatter.formatters["image/png"]
-    try:
-        formatter.lookup_by_type(Figure)
-    except KeyError:
-        formatter.for_type(Figure, _png)
+        return _note(ax, _say("draw.nothing", why=_reason(error)))
 
 
 def _figure(painters, titles=None):
     """One figure, one panel per ``(painter, obj, options)``, side by side, sized to fit."""
-    _show_in_notebooks()
+    svg.show_in_notebooks()
     fig = Figure(facecolor="white")
     axes = [fig.add_axes((0, 0, 1, 1)) for _ in painters]
     sizes = [_paint(ax, painter, obj, **options) for ax, (painter, obj, options) in zip(axes, painters)]

@@ -1,6 +1,10 @@
 """The student's language (English or 中文) and every message the student tools print, in both.
 
-One setting, read by the checks, ``make check``, ``make lab`` and ``make submit``:
+In a notebook the edition decides: the setup cell of each notebook calls
+:func:`use_edition` with its edition's language, so a notebook of
+``notebooks/zh/`` speaks Chinese whatever the setting in any Jupyter kernel
+(JupyterLab, Validate, nbval). The commands (``make check``, ``make lab``, ``make
+reset``, ``make submit``) follow one setting:
 
 1. the environment variable ``WORKBOOK_LANG`` (``en`` or ``zh``), which
    ``make lab LANG=zh`` sets for the server and its kernels;
@@ -16,6 +20,7 @@ maps the English hint of a check cell to its Chinese. A test fails when a
 message or a hint of a notebook lacks its Chinese, so new ones get translated.
 """
 
+import argparse
 import os
 import sys
 import unicodedata
@@ -39,9 +44,33 @@ def normalise(value):
     return code if code in LANGUAGES else None
 
 
+_edition = None  # set by use_edition() in a notebook kernel
+
+
+def _in_kernel():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return type(shell).__name__ == "ZMQInteractiveShell"  # a notebook's kernel; a terminal IPython is none
+
+
+def use_edition(code):
+    """Speak ``code`` in this notebook kernel, whatever the setting: each notebook's setup cell calls it.
+
+    The English source says ``use_edition("en")``; the release writes
+    ``use_edition("zh")`` into the Chinese edition. Outside a kernel (``make
+    check`` and the grader run the setup cells too) it does nothing, so the
+    commands keep following the setting.
+    """
+    global _edition
+    if normalise(code) is None:
+        raise ValueError(f"unknown edition {code!r}: choose one of {', '.join(LANGUAGES)}")
+    if _in_kernel():
+        _edition = normalise(code)
+
+
 def current():
-    """The language chosen by ``WORKBOOK_LANG`` or the settings file; English by default."""
-    chosen = normalise(os.environ.get(ENV))
+    """The notebook's edition (see :func:`use_edition`), else ``WORKBOOK_LANG`` or the settings file, else English."""
+    chosen = _edition or normalise(os.environ.get(ENV))
     if chosen:
         return chosen
     try:
@@ -74,6 +103,40 @@ def use_utf8_output():
             stream.reconfigure(encoding="utf-8")
 
 
+def take_lang_option(argv):
+    """Apply ``--lang X`` of a command's ``argv`` before its parser is made, so that ``--help`` speaks X too."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for index, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if normalise(value):
+            os.environ[ENV] = normalise(value)
+    use_utf8_output()
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix=text("arg.usage") if prefix is None else prefix)
+
+    def format_help(self):
+        """argparse's help, with a Chinese section title followed by a full-width colon."""
+        help_text = super().format_help()
+        for key in ("arg.options", "arg.positionals"):
+            title = text(key)
+            help_text = help_text.replace(f"{title}:\n", f"{title}{colon(title)}\n")
+        return help_text
+
+
+def parser(prog, description_key):
+    """An argument parser whose own words (usage, options, the -h help) are in the student's language."""
+    made = argparse.ArgumentParser(prog=prog, description=text(description_key), add_help=False,
+                                   formatter_class=_HelpFormatter)
+    made._optionals.title = text("arg.options")
+    made._positionals.title = text("arg.positionals")
+    made.add_argument("-h", "--help", action="help", help=text("arg.help"))
+    return made
+
+
 def text(key, lang=None, **fields):
     """The message ``key`` in ``lang`` (default: :func:`current`), with ``fields`` filled in.
 
@@ -96,6 +159,17 @@ def hint(english, lang=None):
     if (lang or current()) == "zh":
         return HINTS.get(english, english)
     return english
+
+
+def colon(label):
+    """The colon after ``label``: full-width after a Chinese character, as Chinese text writes it.
+
+    Examples
+    --------
+    >>> "提示" + colon("提示"), "hint" + colon("hint")
+    ('提示：', 'hint:')
+    """
+    return "：" if label and display_width(label[-1]) == 2 else ":"
 
 
 def display_width(value):
@@ -137,7 +211,7 @@ MESSAGES = {
     "why.field": _m("{name} {want} vs {got}", "{name}：{want} 与 {got}"),
     "why.type": _m("type {want} vs {got}", "类型：{want} 与 {got}"),
     "why.sequence": _m("expected a {kind} of {length}, got {got}", "应当得到长度为 {length} 的 {kind}，实际得到 {got}"),
-    "why.item": _m("item {index}: {why}", "第 {index} 项：{why}"),
+    "why.item": _m("item {nth} (index {index}): {why}", "下标为 {index}（第 {nth} 项）：{why}"),
     "why.ndarray": _m("expected an ndarray of {dtype}, got {got}", "应当得到 {dtype} 的 ndarray，实际得到 {got}"),
     "stub.own": _m("Task {task} is not started yet: {action}", "Task {task} 还没有开始：{action}"),
     "stub.needs": _m("{task} needs Task {stub}, which is not started yet: {action}",
@@ -203,34 +277,121 @@ MESSAGES = {
                        "已写出 {target}（{notebooks} 个笔记本，mytensor/ 中的 {files} 个文件）。"),
     "submit.upload": _m("Upload this file to your course page. Save your notebooks first: unsaved work is not in it.",
                         "请把这个文件上传到课程页面。先保存笔记本：没有保存的内容不会在里面。"),
+    # pictures (workbook/draw.py, workbook/plots.py)
+    "draw.storage": _m("storage", "存储"),
+    "draw.position": _m("position", "位置"),
+    "draw.heading": _m("shape {shape}   stride {strides}   offset {offset}",
+                       "形状 {shape}   步幅 {strides}   偏移量 {offset}"),
+    "draw.formula": _m("element {index} sits at position {sum}", "元素 {index} 位于位置 {sum}"),
+    "draw.start": _m("start", "开始"),
+    "draw.same": _m("same storage as before", "与上一步是同一个存储"),
+    "draw.new": _m("NEW storage", "新的存储"),
+    "draw.storage_letter": _m("storage {letter}", "存储 {letter}"),
+    "draw.more": _m("… {count} more", "……还有 {count} 个"),
+    "draw.leaf": _m("leaf of shape {shape}", "形状为 {shape} 的叶子"),
+    "draw.output": _m("output", "输出"),
+    "draw.output_shape": _m("{name}  shape {shape}", "{name}  形状 {shape}"),
+    "draw.arrows": _m("arrows: where backward() sends the gradient", "箭头：backward() 把梯度传往何处"),
+    "draw.cut": _m(" (first {count} nodes only)", "（只画出前 {count} 个节点）"),
+    "draw.nothing": _m("Nothing to draw: {why}", "没有可画的内容：{why}"),
+    "draw.no_graph": _m("this tensor has no grad_fn, so there is no graph to draw. Compute it from a tensor "
+                        "that requires grad, e.g.\n    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)",
+                        "这个张量没有 grad_fn，所以没有计算图可画。请从一个需要梯度的张量算出它，例如\n"
+                        "    x = arange(4.0, requires_grad=True)\n    y = 2 * dot(x, x)"),
+    "draw.not_mytensor": _m("a {kind} has no {missing}: it is not a mytensor tensor",
+                            "{kind} 没有 {missing}：它不是 mytensor 的张量"),
+    "draw.too_many_axes": _m("draw.storage draws tensors of up to 3 dimensions; this one has shape {shape}",
+                             "draw.storage 只画最多 3 维的张量；这个张量的形状是 {shape}"),
+    "draw.too_many_elements": _m("draw.storage draws up to {limit} elements; this tensor has {count}: draw a smaller "
+                                 "one, e.g. torch.arange(12).reshape(3, 4)",
+                                 "draw.storage 最多画 {limit} 个元素；这个张量有 {count} 个：请画一个小一些的，"
+                                 "例如 torch.arange(12).reshape(3, 4)"),
+    "draw.too_much_storage": _m("draw.storage draws up to {limit} storage elements; this tensor has {count}: draw a "
+                                "smaller one, e.g. torch.arange(12).reshape(3, 4)",
+                                "draw.storage 最多画 {limit} 个存储元素；这个张量的存储有 {count} 个：请画一个小一些的，"
+                                "例如 torch.arange(12).reshape(3, 4)"),
+    "draw.bad_layout": _m("its layout cannot be drawn: {error}", "它的布局无法画出：{error}"),
+    "plots.step": _m("step", "步"),
+    "plots.loss": _m("loss", "损失"),
+    "plots.loss_title": _m("loss per step", "每一步的损失"),
+    "plots.linear_title": _m("linear regression: loss per step", "线性回归：每一步的损失"),
+    "plots.boundary_title": _m("what your mytensor model learned", "你的 mytensor 模型学到了什么"),
+    "plots.class": _m("class {label}", "类别 {label}"),
+    # lines that x.9's cells print
+    "x9.linear": _m("first loss {first:.2f}, last loss {last:.5f}", "第一步的损失 {first:.2f}，最后一步的损失 {last:.5f}"),
+    "x9.classifier": _m("loss from {first:.3f} to {last:.3f}; {right} of {total} points classified right",
+                        "损失从 {first:.3f} 降到 {last:.3f}；{total} 个点中有 {right} 个分类正确"),
+    # command lines (--help of make check, make reset, make submit)
+    "arg.usage": _m("usage: ", "用法："),
+    "arg.options": _m("options", "选项"),
+    "arg.positionals": _m("positional arguments", "位置参数"),
+    "arg.help": _m("show this help message and exit", "显示这条帮助信息并退出"),
+    "arg.lang": _m("language of the messages (default: your setting, ${env} or the one `make lab LANG=...` chose)",
+                   "信息的语言（默认：你的设置，即 ${env}，或 `make lab LANG=...` 选定的语言）"),
+    "check.description": _m("Check your mytensor against the notebooks' tests, task by task (make check).",
+                            "用笔记本里的测试逐个任务检查你的 mytensor（make check）。"),
+    "check.section": _m("only the tasks of this section (1 to 9)", "只检查这一节的任务（1 到 9）"),
+    "check.notebooks": _m("folder of the student notebooks (default: notebooks/, or notebooks/zh/ in Chinese)",
+                          "学生笔记本所在的文件夹（默认：notebooks/，中文版为 notebooks/zh/）"),
+    "check.package": _m("folder that holds your mytensor/ package", "存放你的 mytensor/ 包的文件夹"),
+    "reset.description": _m("Put one task's stub back in your mytensor/, keeping your version (make reset).",
+                            "把一个任务的桩代码放回你的 mytensor/，并保存你的版本（make reset）。"),
+    "reset.task": _m("the task id, e.g. 1.3", "任务编号，例如 1.3"),
+    "reset.package": _m("folder that holds your mytensor/ (default: %(default)s)",
+                        "存放你的 mytensor/ 的文件夹（默认：%(default)s）"),
+    "reset.root": _m("the kit or repository root, with .stubs/ or solutions/ (default: %(default)s)",
+                     "学生套件或仓库的根目录，其中有 .stubs/ 或 solutions/（默认：%(default)s）"),
+    "reset.not_a_task": _m("reset: '{task}' is not a task id; write it like 1.3", "reset：'{task}' 不是任务编号；请写成 1.3 这样"),
+    "reset.failed": _m("reset: {why}. Nothing was changed.", "reset：{why}。什么都没有改动。"),
+    "reset.done": _m("Task {task} is a stub again in {where}", "Task {task} 已经恢复为桩代码：{where}"),
+    "reset.saved": _m("Your version is saved in {backup}", "你的版本保存在 {backup}"),
+    "reset.no_parse": _m("{path} does not parse (line {line}: {msg}); fix that line first, then run the reset again",
+                         "{path} 无法解析（第 {line} 行：{msg}）；请先改好这一行，再运行一次 reset"),
+    "reset.no_function": _m("{path} has no function {names} at the top level; put it back (any body) and run the reset again",
+                            "{path} 的顶层没有函数 {names}；请把它放回去（函数体随意），再运行一次 reset"),
+    "reset.no_stubs": _m("neither {pristine} (the kit's copy of the stubs) nor {reference} (the reference library) "
+                         "is there to take the stub from",
+                         "找不到可以取出桩代码的地方：{pristine}（学生套件里的桩代码副本）和 {reference}（参考库）都不存在"),
+    "reset.no_task": _m("there is no Task {task}; the tasks are {tasks}", "没有 Task {task}；现有的任务是 {tasks}"),
+    "reset.missing_file": _m("{target} is missing; put the file back (git checkout, or a copy from the kit's .stubs/)",
+                             "{target} 不见了；请把这个文件放回去（git checkout，或从学生套件的 .stubs/ 复制一份）"),
+    "submit.description": _m("Pack your notebooks and mytensor/ into one zip to upload (make submit).",
+                             "把你的笔记本和 mytensor/ 打包成一个 zip，用来上传（make submit）。"),
+    "submit.student": _m("your student id (asked for when missing)", "你的学号（没有给出时会询问）"),
+    "submit.notebooks": _m("folder of your notebooks (default: notebooks/, or notebooks/zh/ in Chinese)",
+                           "你的笔记本所在的文件夹（默认：notebooks/，中文版为 notebooks/zh/）"),
+    "submit.package": _m("your mytensor package", "你的 mytensor 包"),
+    "submit.out": _m("where the zip goes", "zip 文件放在哪里"),
+    "submit.lang": _m("language of the messages and the default edition (default: your setting)",
+                      "信息的语言和默认的版本（默认：你的设置）"),
 }
 
 # The hint of each check cell (checker("Task N.M", file, hint)), keyed by its English text.
 HINTS = {
     "strides come from a running product of the sizes, taken from the right.":
-        "步幅来自各维大小从右往左的累乘。",
+        "步幅是各轴大小从右往左的累乘。",
     "check every list at one depth against the length of the first one.":
-        "同一层的每个列表都要和该层第一个列表一样长。",
+        "同一层的每个列表都要和这一层的第一个列表一样长。",
     "multiply the known sizes; the -1 is the element count divided by that product.":
-        "把已知的大小相乘；-1 那一维等于元素总数除以这个乘积。",
+        "把已知的大小相乘；写成 -1 的那个轴的大小等于元素总数除以这个乘积。",
     "an int drops its axis and adds i*stride to the offset; a slice a:b:s multiplies the stride by s.":
-        "整数索引去掉这一维，并把 i*stride 加到偏移量上；切片 a:b:s 把步幅乘以 s。",
+        "整数索引去掉这个轴，并把 i*stride 加到偏移量上；切片 a:b:s 把步幅乘以 s。",
     "_view_layout gives the layout; assign the values into _layout.strided(t._storage, *layout).":
         "_view_layout 给出布局；把值赋给 _layout.strided(t._storage, *layout)。",
     "a run of old axes can be merged only if stride[i] == stride[i+1] * size[i+1] inside the run.":
-        "一段相邻的旧维度只有在其中每处都满足 stride[i] == stride[i+1] * size[i+1] 时才能合并。",
+        "一段相邻的旧轴只有在其中每处都满足 stride[i] == stride[i+1] * size[i+1] 时才能合并。",
     "compare kinds (bool < int < float) first, then pick the wider dtype within the winning rank.":
-        "先比较类别（bool < int < float），再在胜出的类别里选更宽的 dtype。",
+        "先比较类别（bool < int < float），再在等级最高的那些操作数里选更宽的 dtype。",
     "promote, cast both arrays with astype, then apply one numpy function.":
         "先做类型提升，用 astype 转换两个数组，再调用一个 numpy 函数。",
     "np.concatenate does the joining; check the other sizes first with torch's message.":
-        "连结交给 np.concatenate；先检查其他维的大小，出错时用 torch 的信息。",
+        "连结交给 np.concatenate；先检查其他各轴的大小，出错时抛出 torch 的报错信息。",
     "normalise the dims, then one np.sum with the result dtype and keepdims.":
-        "先规范化 dim，再用结果的 dtype 和 keepdims 调用一次 np.sum。",
+        "先把 dim 换算成非负的轴编号，再用结果的 dtype 和 keepdims 调用一次 np.sum。",
     "pad with 1s on the left, then every axis needs equal sizes or a 1.":
-        "在左边补 1，然后每一维的大小必须相等或其中一个为 1。",
+        "在左边补 1，然后每个轴上的两个大小必须相等，或其中一个为 1。",
     "walk the axes from the right: equal sizes keep the stride, a stretched 1 gets stride 0.":
-        "从右往左逐维处理：大小相等的保留步幅，被拉伸的 1 步幅为 0。",
+        "从右往左逐轴处理：大小相等的轴保留步幅，被拉伸的大小为 1 的轴步幅为 0。",
     "check the cast with promotion.can_cast, then assign into t._array()[...] and return t.":
         "先用 promotion.can_cast 检查类型转换，再赋值给 t._array()[...] 并返回 t。",
     "check with _check_fits, then assign with astype into self._array()[...]; numpy broadcasts.":
@@ -248,7 +409,7 @@ HINTS = {
         "排序：把 (node, False) 压入栈，等一个节点的输入都排好后再把它加入列表；"
         "传播：用字典记录每个节点目前的梯度，叶子节点累加梯度。",
     "sum over the leading extra axes, then with keepdims over the axes where the input has size 1.":
-        "先对前面多出来的维度求和，再用 keepdims 对输入大小为 1 的维度求和。",
+        "先对前面多出来的轴求和，再用 keepdims 对输入大小为 1 的轴求和。",
     "step = (end - start) / (steps - 1); the first half counts up from start, the rest down from end; cast the ends first.":
         "step = (end - start) / (steps - 1)；前一半从 start 往上数，其余的从 end 往回数；先转换两端。",
     "d/dx (x - y)**2 = 2 (x - y), times g; a mean over n elements divides the gradient by n; d/dy is the negative.":

@@ -17,7 +17,9 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from .draw import PALETTE, _reason, _show_in_notebooks
+from .draw import PALETTE, _reason
+from .language import text as message
+from .svg import show_in_notebooks
 
 __all__ = ["loss_curves", "decision_boundary"]
 
@@ -37,7 +39,7 @@ def _say(ax, text):
             bbox={"boxstyle": "round", "facecolor": "#F4F4F4", "edgecolor": "#BBBBBB"})
 
 
-def loss_curves(torch_losses, my_losses, title="loss per step"):
+def loss_curves(torch_losses, my_losses, title=None):
     """One figure with torch's loss curve and mytensor's on the same axes.
 
     Parameters
@@ -46,7 +48,8 @@ def loss_curves(torch_losses, my_losses, title="loss per step"):
         torch's loss after each step.
     my_losses : function of no arguments
         Runs the same training with mytensor and returns its losses.
-    title : str
+    title : str, optional
+        By default "loss per step" in the student's language.
 
     Returns
     -------
@@ -54,7 +57,7 @@ def loss_curves(torch_losses, my_losses, title="loss per step"):
         torch's curve as a thick line, mytensor's dashed on top of it: where
         the two agree, the dashes lie inside the thick line.
     """
-    _show_in_notebooks()
+    show_in_notebooks()
     fig = Figure(figsize=_SIZE, facecolor="white")
     ax = fig.add_subplot()
     steps = np.arange(1, len(torch_losses) + 1)
@@ -64,12 +67,12 @@ def loss_curves(torch_losses, my_losses, title="loss per step"):
         ax.plot(np.arange(1, len(mine) + 1), mine, color=PALETTE[5], linewidth=1.5, linestyle="--", label="mytensor")
     else:
         _say(ax, f"mytensor: {why}")
-    ax.set(xlabel="step", ylabel="loss", title=title, yscale="log")
+    ax.set(xlabel=message("plots.step"), ylabel=message("plots.loss"), title=title or message("plots.loss_title"), yscale="log")
     ax.legend()
     return fig
 
 
-def decision_boundary(predict, X, y, title="what your mytensor model learned"):
+def decision_boundary(predict, X, y, title=None):
     """The classes a two-class model gives to each point of the plane, and the data on top.
 
     Parameters
@@ -81,13 +84,14 @@ def decision_boundary(predict, X, y, title="what your mytensor model learned"):
         The data points.
     y : ndarray
         Their labels, 0 or 1.
-    title : str
+    title : str, optional
+        By default "what your mytensor model learned" in the student's language.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    _show_in_notebooks()
+    show_in_notebooks()
     fig = Figure(figsize=(_SIZE[1] * 1.4, _SIZE[1]), facecolor="white")
     ax = fig.add_subplot()
     scores, why = _attempt(lambda: _grid_scores(predict(), X))
@@ -101,8 +105,8 @@ def decision_boundary(predict, X, y, title="what your mytensor model learned"):
     labels = np.asarray(y).reshape(-1)
     for label, colour in ((0, PALETTE[0]), (1, PALETTE[4])):
         ax.scatter(*X[labels == label].T, s=12, color=colour, edgecolors="#222222", linewidths=0.3,
-                   label=f"class {label}")
-    ax.set(title=title, aspect="equal")
+                   label=message("plots.class", label=label))
+    ax.set(title=title or message("plots.boundary_title"), aspect="equal")
     ax.legend(loc="lower left", fontsize=8)
     return fig
 

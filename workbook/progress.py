@@ -20,7 +20,6 @@ a notebook kernel, it runs each notebook's setup cells (``metadata.workbook.role
 cell that raises or writes to stderr as failed.
 """
 
-import argparse
 import contextlib
 import importlib
 import io
@@ -308,6 +307,20 @@ def _points(value):
     return f"{value:g}"
 
 
+def _notebook_path(notebooks_dir, notebook):
+    """Where ``notebook`` is, as a student finds it: ``notebooks/zh/x5_memory.ipynb`` in the repository or kit.
+
+    Examples
+    --------
+    >>> _notebook_path("/somewhere/zh", "x5_memory.ipynb")
+    'zh/x5_memory.ipynb'
+    """
+    folder = Path(notebooks_dir).resolve()
+    if folder.is_relative_to(ROOT):
+        return (folder.relative_to(ROOT) / notebook).as_posix()
+    return f"{folder.name}/{notebook}"
+
+
 def report(results, notebooks_dir):
     """The table a student reads, followed by the first failure in full."""
     rows, lines, current = by_task(results), [], None
@@ -325,7 +338,7 @@ def report(results, notebooks_dir):
     first = next((r for r in results if r.status == "failed"), None) or next((r for r in results if r.status != "passed"), None)
     if first:
         key = "progress.first_failure" if first.status == "failed" else "progress.first_not_started"
-        where = Path(notebooks_dir).name + "/" + first.notebook
+        where = _notebook_path(notebooks_dir, first.notebook)
         lines.append("\n" + text(key, task=first.task, where=where, grade_id=first.grade_id) + "\n")
         lines.append(first.message)
     return "\n".join(lines)
@@ -358,17 +371,13 @@ def show_section(section, notebooks_dir=".", package=None):
 
 def main(argv=None):
     """Entry point of ``python -m workbook check``; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m workbook check", description=__doc__.split("\n")[0])
-    parser.add_argument("--section", type=int, help="only the tasks of this section (1 to 9)")
-    parser.add_argument("--notebooks", help="folder of the student notebooks (default: notebooks/, "
-                        "or notebooks/zh/ in Chinese)")
-    parser.add_argument("--package", default=str(ROOT), help="folder that holds your mytensor/ package")
-    parser.add_argument("--lang", choices=language.LANGUAGES, help="language of the report (default: your setting, "
-                        f"${language.ENV} or the one `make lab LANG=...` chose)")
+    language.take_lang_option(argv)
+    parser = language.parser("python -m workbook check", "check.description")
+    parser.add_argument("--section", type=int, help=text("check.section"))
+    parser.add_argument("--notebooks", help=text("check.notebooks"))
+    parser.add_argument("--package", default=str(ROOT), help=text("check.package"))
+    parser.add_argument("--lang", choices=language.LANGUAGES, help=text("arg.lang", env=language.ENV))
     args = parser.parse_args(argv)
-    if args.lang:
-        os.environ[language.ENV] = args.lang
-    language.use_utf8_output()
     args.notebooks = args.notebooks or str(ROOT / ("notebooks/zh" if language.current() == "zh" else "notebooks"))
     paths = sorted(Path(args.notebooks).glob("x*.ipynb"))
     if args.section:

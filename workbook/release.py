@@ -17,7 +17,7 @@ What it writes:
 * ``mytensor/``: every file of ``solutions/mytensor``. In ``.py`` files each
   region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
   ``raise NotImplementedError("Task N.M: <what> (replace this raise in mytensor/<file>.py: <function>;
-  see notebooks/xN_<topic>.ipynb)")``,
+  see xN_<topic>.ipynb)")``,
   indented like the marker; the ``# Task N.M: <what>`` comment line directly
   above the region, the signature and the docstring stay.
 * ``notebooks/``: the student notebooks made by ``nbgrader generate_assignment``

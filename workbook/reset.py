@@ -13,13 +13,14 @@ command prints that path. The stub comes from the student kit's pristine copy
 as ``make release`` does.
 """
 
-import argparse
 import ast
 import datetime
 import re
 import shutil
 import sys
 from pathlib import Path
+
+from . import language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,13 +52,11 @@ def replace_functions(text, functions, path):
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
-        raise ResetError(f"{path} does not parse (line {error.lineno}: {error.msg}); fix that line first, "
-                         "then run the reset again") from None
+        raise ResetError(language.text("reset.no_parse", path=path, line=error.lineno, msg=error.msg)) from None
     spans = {node.name: (_first_line(node), node.end_lineno) for node in tree.body if isinstance(node, ast.FunctionDef)}
     missing = sorted(set(functions) - set(spans))
     if missing:
-        raise ResetError(f"{path} has no function {', '.join(missing)} at the top level; "
-                         "put it back (any body) and run the reset again")
+        raise ResetError(language.text("reset.no_function", path=path, names=", ".join(missing)))
     lines = text.split("\n")
     for name in sorted(functions, key=lambda n: spans[n][0], reverse=True):
         start, end = spans[name]
@@ -77,8 +76,7 @@ def stub_files(root):
         return {p.relative_to(pristine).as_posix(): p.read_text("utf-8") for p in sorted(pristine.rglob("*.py"))}
     solutions = Path(root) / "solutions"
     if not (solutions / "mytensor").is_dir():
-        raise ResetError(f"neither {pristine / 'mytensor'} (the kit's copy of the stubs) nor "
-                         f"{solutions / 'mytensor'} (the reference library) is there to take the stub from")
+        raise ResetError(language.text("reset.no_stubs", pristine=pristine / "mytensor", reference=solutions / "mytensor"))
     from . import stubbing
 
     return {relative: data.decode("utf-8") for relative, data in stubbing.build_package(solutions).items()}
@@ -92,7 +90,7 @@ def _stubs(root, task):
     if not found:
         known = sorted({m for text in stubs.values() for m in re.findall(r'NotImplementedError\("Task (\d+\.\d+):', text)},
                        key=lambda t: tuple(int(n) for n in t.split(".")))
-        raise ResetError(f"there is no Task {task}; the tasks are {', '.join(known)}")
+        raise ResetError(language.text("reset.no_task", task=task, tasks=", ".join(known)))
     return found
 
 
@@ -105,7 +103,7 @@ def reset(task, root=ROOT, package=None):
     for relative, functions in _stubs(root, task).items():
         target = package / relative
         if not target.is_file():
-            raise ResetError(f"{target} is missing; put the file back (git checkout, or a copy from the kit's .stubs/)")
+            raise ResetError(language.text("reset.missing_file", target=target))
         planned.append((target, relative, replace_functions(target.read_text("utf-8"), functions, relative), functions))
     done = []
     for target, relative, text, functions in planned:
@@ -118,19 +116,21 @@ def reset(task, root=ROOT, package=None):
 
 def main(argv=None):
     """Entry point of ``python -m workbook reset``; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m workbook reset", description=__doc__.split("\n")[0])
-    parser.add_argument("task", help="the task id, e.g. 1.3")
-    parser.add_argument("--package", default=str(ROOT), help="folder that holds your mytensor/ (default: %(default)s)")
-    parser.add_argument("--root", default=str(ROOT), help="the kit or repository root, with .stubs/ or solutions/ (default: %(default)s)")
+    language.take_lang_option(argv)
+    parser = language.parser("python -m workbook reset", "reset.description")
+    parser.add_argument("task", help=language.text("reset.task"))
+    parser.add_argument("--package", default=str(ROOT), help=language.text("reset.package"))
+    parser.add_argument("--root", default=str(ROOT), help=language.text("reset.root"))
+    parser.add_argument("--lang", choices=language.LANGUAGES, help=language.text("arg.lang", env=language.ENV))
     args = parser.parse_args(argv)
     if not re.fullmatch(r"\d+\.\d+", args.task):
-        print(f"reset: '{args.task}' is not a task id; write it like 1.3", file=sys.stderr)
+        print(language.text("reset.not_a_task", task=args.task), file=sys.stderr)
         return 2
     try:
         done, backup = reset(args.task, args.root, args.package)
     except ResetError as error:
-        print(f"reset: {error}. Nothing was changed.", file=sys.stderr)
+        print(language.text("reset.failed", why=error), file=sys.stderr)
         return 1
-    print(f"Task {args.task} is a stub again in " + "; ".join(done))
-    print(f"Your version is saved in {backup}")
+    print(language.text("reset.done", task=args.task, where="; ".join(done)))
+    print(language.text("reset.saved", backup=backup))
     return 0

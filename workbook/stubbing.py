@@ -4,7 +4,7 @@ A solution region sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
 inside a function body, with a ``# Task N.M: <what>`` comment right above.
 ``build_package`` replaces each region by
 ``raise NotImplementedError("Task N.M: <what> (replace this raise in mytensor/<file>.py:
-<function>; see notebooks/xN_<topic>.ipynb)")``, indented like the marker, using
+<function>; see xN_<topic>.ipynb)")``, indented like the marker, using
 nbgrader's own ClearSolutions code.
 """
 
@@ -145,8 +145,9 @@ def _stub_call(region, notebooks, path):
             f"but there is no notebook solutions/x{region.section}_<topic>.ipynb"
         )
     where = f"{_student_path(path)}: {region.function}"
+    # The notebook by file name only: both editions (notebooks/ and notebooks/zh/) have it under that name.
     message = (f"Task {region.task}: {region.what} "
-               f"(replace this raise in {where}; see notebooks/{notebooks[region.section]})")
+               f"(replace this raise in {where}; see {notebooks[region.section]})")
     return f"raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"
 
 

@@ -5,10 +5,8 @@ course page as it is. It holds the notebooks at its top, ``mytensor/`` beside
 them and ``submission.json`` (your id and the time).
 """
 
-import argparse
 import datetime
 import json
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -59,18 +57,14 @@ def write_zip(student, files, out):
 
 def main(argv=None):
     """Pack the submission zip and say where it is."""
-    parser = argparse.ArgumentParser(prog="python -m workbook submit", description=__doc__.split("\n")[0])
-    parser.add_argument("--student", help="your student id (asked for when missing)")
-    parser.add_argument("--notebooks", type=Path, help="folder of your notebooks (default: notebooks/, "
-                        "or notebooks/zh/ in Chinese)")
-    parser.add_argument("--package", type=Path, default=REPO / "mytensor", help="your mytensor package")
-    parser.add_argument("--out", type=Path, default=REPO / "submission", help="where the zip goes")
-    parser.add_argument("--lang", choices=language.LANGUAGES, help="language of the messages and the default "
-                        "edition (default: your setting)")
+    language.take_lang_option(argv)
+    parser = language.parser("python -m workbook submit", "submit.description")
+    parser.add_argument("--student", help=text("submit.student"))
+    parser.add_argument("--notebooks", type=Path, help=text("submit.notebooks"))
+    parser.add_argument("--package", type=Path, default=REPO / "mytensor", help=text("submit.package"))
+    parser.add_argument("--out", type=Path, default=REPO / "submission", help=text("submit.out"))
+    parser.add_argument("--lang", choices=language.LANGUAGES, help=text("submit.lang"))
     args = parser.parse_args(argv)
-    if args.lang:
-        os.environ[language.ENV] = args.lang
-    language.use_utf8_output()
     args.notebooks = args.notebooks or REPO / ("notebooks/zh" if language.current() == "zh" else "notebooks")
     student = student_id(args.student)
     files = submission_files(args.notebooks, args.package)

@@ -24,6 +24,7 @@ Usage (``make translations``)::
 import argparse
 import copy
 import hashlib
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,10 @@ KEY = "zh"
 EDITION = "zh"
 STUDENT_DIR = "notebooks/zh"
 SOURCE_DIR = "solutions/zh"
+# A call of workbook.language.text: the cell prints in the student's language.
+PRINTS_IN_LANGUAGE = re.compile(r"\btext\(")
+# How a notebook's setup cell names its edition (see workbook/edition.py).
+EDITION_CALL = 'edition.start("{code}")'
 
 
 def en_sha256(text):
@@ -141,8 +146,31 @@ def editions(notebook):
     english, chinese = copy.deepcopy(notebook), copy.deepcopy(notebook)
     english["cells"] = [_without_translation(cell) for cell in notebook["cells"]]
     chinese["cells"] = [_chinese_cell(cell) for cell in notebook["cells"]]
+    for cell in chinese["cells"]:
+        _speak_chinese(cell)
     chinese["metadata"].setdefault("workbook", {})["edition"] = EDITION
     return english, chinese
+
+
+def _speak_chinese(cell):
+    """The Chinese edition's setup cell starts the notebook in Chinese; cells that print in it are not compared.
+
+    nbval compares stored outputs, and the source stores the English run's, so
+    a cell whose output is in the student's language (a progress table, a
+    line printed through the message catalog) is tagged ``nbval-ignore-output``
+    here.
+    """
+    if cell.get("cell_type") != "code":
+        return
+    english, chinese = EDITION_CALL.format(code="en"), EDITION_CALL.format(code=EDITION)
+    source = cell_text(cell)
+    if english in source:
+        cell["source"] = source.replace(english, chinese)
+    role = cell.get("metadata", {}).get("workbook", {}).get("role")
+    if role == "progress" or PRINTS_IN_LANGUAGE.search(source):
+        tags = cell["metadata"].setdefault("tags", [])
+        if "nbval-ignore-output" not in tags:
+            tags.append("nbval-ignore-output")
 
 
 def edition_of(notebook):
