@@ -72,6 +72,11 @@ def cells():
     return mutants.graded_cells(SOLUTIONS)
 
 
+@pytest.fixture(scope="module")
+def every_mutant():
+    return mutants.all_mutants(SOLUTIONS)
+
+
 @pytest.mark.parametrize("task, file, changes, bug", NAMED_BUGS, ids=[bug[3] for bug in NAMED_BUGS])
 def test_a_bug_students_wrote_fails_a_visible_check(scratch, cells, task, file, changes, bug):
     own = [c for c in cells if c.grade_id == "task-" + task.replace(".", "-")]
@@ -85,8 +90,8 @@ def test_a_bug_students_wrote_fails_a_visible_check(scratch, cells, task, file, 
         target.write_text(original, "utf-8")
 
 
-def test_a_fixed_sample_of_mutants_is_killed_by_the_hidden_tests(scratch, cells):
-    chosen = mutants.sample(mutants.all_mutants(SOLUTIONS), 15)
+def test_a_fixed_sample_of_mutants_is_killed_by_the_hidden_tests(scratch, cells, every_mutant):
+    chosen = mutants.sample(every_mutant, 15)
     reached = mutants.reach(cells, scratch)
     equivalents = mutants.read_equivalents()
     outcomes = [mutants.grade(m, reached, scratch) for m in chosen if m.id not in equivalents]
@@ -113,9 +118,9 @@ def test_a_final_return_is_not_dropped():
     assert mutate_code(code, mutants.DropStatement(), 1) is None
 
 
-def test_every_listed_equivalent_mutant_exists_and_says_why():
+def test_every_listed_equivalent_mutant_exists_and_says_why(every_mutant):
     listed = mutants.read_equivalents()
-    ids = {m.id for m in mutants.all_mutants(SOLUTIONS)}
+    ids = {m.id for m in every_mutant}
     stale = [key for key in listed if key not in ids]
     assert not stale, f"{mutants.EQUIVALENTS} lists mutants that no longer exist:\n" + "\n".join(stale)
 

@@ -33,7 +33,7 @@ import random
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import parso
@@ -133,11 +133,15 @@ class Mutant:
     before: str
     after: str
     source: str
+    nth: int = 1
 
     @property
     def id(self):
-        """Stable across edits elsewhere in the file: the file, function and the line before and after."""
-        return f"{self.file}:{self.function}: {self.before} => {self.after}"
+        """Stable across edits elsewhere in the file: the file, function and the line before and after.
+
+        The same change on a second identical line of the function gets `` #2``.
+        """
+        return f"{self.file}:{self.function}: {self.before} => {self.after}" + (f" #{self.nth}" if self.nth > 1 else "")
 
 
 def _changed_line(original, mutated):
@@ -178,6 +182,8 @@ def all_mutants(solutions=ROOT / "solutions", tasks=None):
         for region in stubbing.find_regions(text, path):
             if tasks is None or region.task in tasks:
                 for mutant in _region_mutants(path, text, region, named):
+                    while mutant.id in found and found[mutant.id].source != mutant.source:
+                        mutant = replace(mutant, nth=mutant.nth + 1)
                     found.setdefault(mutant.id, mutant)
     return [found[key] for key in sorted(found)]
 
@@ -276,7 +282,8 @@ def reach(cells, package_parent):
         current[0] = cell
         sys.setprofile(record)
         try:
-            failure = first_failure([cell], package_parent, hidden=True)
+            # No time limit: the profiler slows every call, and torch's first import most.
+            failure = first_failure([cell], package_parent, hidden=True, timeout=0)
         finally:
             sys.setprofile(None)
         if failure:
