@@ -244,7 +244,7 @@ def _run_cell(cell, hidden, timeout):
     return None if status == "passed" else f"{cell.grade_id} {status}: {message.strip().splitlines()[0][:100] if message else ''}"
 
 
-def first_failure(cells, package_parent, hidden, timeout=20):
+def first_failure(cells, package_parent, hidden, timeout=30):
     """The first of ``cells`` that fails against the ``mytensor`` in ``package_parent``, or None."""
     with progress.use_package(package_parent) as module:
         if isinstance(module, Exception):
