@@ -139,3 +139,9 @@ def test_figures_leave_out_equivalent_mutants():
     found = mutants.figures(outcomes, {mutant.id: "why"})
     assert (found.counted, found.visible, found.hidden) == (1, 0, 1)
     assert not found.met
+
+
+def test_a_reference_that_fails_a_cell_stops_the_run(scratch):
+    cell = mutants.GradedCell(SOLUTIONS / "x1_creating.ipynb", "task-9-9", (), "assert False")
+    with pytest.raises(mutants.ReferenceFails, match="solutions/x1_creating.ipynb: the reference fails task-9-9"):
+        mutants.reach([cell], scratch)

@@ -59,6 +59,10 @@ CORE = (
 )
 
 
+class ReferenceFails(Exception):
+    """The reference library fails a graded cell, so no mutant can be measured against it."""
+
+
 class DropStatement(Operator):
     """Replace one simple statement (an assignment, a call, a raise, an early return) by ``pass``."""
 
@@ -287,7 +291,8 @@ def reach(cells, package_parent):
         finally:
             sys.setprofile(None)
         if failure:
-            raise RuntimeError(f"the reference fails {cell.notebook.name} {failure}: fix it before measuring mutants")
+            raise ReferenceFails(f"solutions/{cell.notebook.name}: the reference fails {failure}; "
+                                 "fix solutions/mytensor or the check (`make check ARGS=--package solutions`) first")
     return seen
 
 
@@ -406,7 +411,11 @@ def main(argv=None):
     equivalents = read_equivalents()
     started = time.perf_counter()
     print(f"Grading {len(mutants)} mutants of the solution regions with the notebooks' checks...", flush=True)
-    outcomes = run(mutants, progress_to=sys.stderr)
+    try:
+        outcomes = run(mutants, progress_to=sys.stderr)
+    except ReferenceFails as error:
+        print(f"python -m workbook mutants: {error}", file=sys.stderr)
+        return 2
     print(report(outcomes, equivalents))
     print(f"({time.perf_counter() - started:.0f} s)")
     return 0 if figures(outcomes, equivalents).met else 1
