@@ -5,7 +5,7 @@
 
 include venv.mk
 
-.PHONY: lab test execute release check reset submit grade bench kit
+.PHONY: lab test execute release check reset submit grade bench kit mutants
 
 lab: $(STAMP)
 	$(RUN) -m workbook lab $(LANG_ARG) $(ARGS)
@@ -33,6 +33,11 @@ submit: $(STAMP)
 
 grade: $(STAMP)
 	$(RUN) -m workbook grade $(ARGS)
+
+# Mutation analysis: grade mutants of every solution region with the visible
+# checks and the hidden tests; prints the survivors and the two kill rates.
+mutants: $(STAMP)
+	$(RUN) -m workbook mutants $(ARGS)
 
 # The student kit: what students get instead of this repository (OUT=... to move it).
 kit: $(STAMP)

@@ -21,9 +21,14 @@ def _check_inputs(tensors, name="cat"):
 
 
 def _check_shapes(tensors, dim):
-    """Every tensor must have the shape of the first, except along ``dim``."""
-    first = tensors[0]._shape
-    for i, t in enumerate(tensors):
+    """Every tensor must have the shape of the first, except along ``dim``.
+
+    Pass every input of ``cat``: 1-D empty tensors are skipped here, and an
+    error names a tensor by its position in the whole list, as torch does.
+    """
+    kept = [(i, t) for i, t in enumerate(tensors) if t._shape != (0,)] or list(enumerate(tensors[:1]))
+    first = kept[0][1]._shape
+    for i, t in kept:
         if len(t._shape) != len(first):
             raise RuntimeError(f"Tensors must have same number of dimensions: got {len(first)} and {len(t._shape)}")
         for d, (want, got) in enumerate(zip(first, t._shape)):
@@ -84,7 +89,8 @@ def _concatenate(tensors, dim):
     tuple
         ``(Tensor, int)``: the joined tensor, of the promoted dtype of all
         inputs, and the dimension it was joined along. As in torch, 1-D empty
-        tensors (shape ``(0,)``) are left out whatever the other shapes are.
+        tensors (shape ``(0,)``) are left out whatever the other shapes are;
+        when every input is one, the result is empty and ``dim`` is not checked.
 
     Raises
     ------

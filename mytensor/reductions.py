@@ -27,6 +27,8 @@ def _reduced_axes(dim, ndim):
 
     Raises
     ------
+    IndexError
+        For any dim out of range, before the check for repeats (torch's order).
     RuntimeError
         ``dim 1 appears multiple times in the list of dims`` for a dim given twice.
     """

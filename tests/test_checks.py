@@ -269,3 +269,23 @@ def test_a_student_not_implemented_error_is_an_ordinary_failure(student):
 def test_the_rendering_examples_run():
     results = doctest.testmod(checks, optionflags=doctest.ELLIPSIS)
     assert results.attempted and not results.failed
+
+
+def test_exact_compares_floats_bit_for_bit(student):
+    # One unit in the last place off: within the tolerance, but not the same float.
+    student.tensor = lambda values: mytensor.from_numpy(np.nextafter(np.float32(values), np.float32(2)))
+
+    def call(m):
+        return m.tensor([0.7])
+
+    with pytest.raises(checks.CheckFailed, match="values differ"):
+        checks.expect_same(call, student="fake_student", exact=True)
+    checks.expect_same(call, student="fake_student")
+
+
+def test_a_checker_is_exact_unless_told(monkeypatch):
+    seen = []
+    monkeypatch.setattr(checks, "expect_same", lambda fn, **options: seen.append(options["exact"]))
+    checks.checker("Task 9.9", "mytensor/x.py", "a hint")(lambda m: m.ones(1))
+    checks.checker("Task 9.9", "mytensor/x.py", "a hint", exact=False)(lambda m: m.ones(1))
+    assert seen == [True, False]

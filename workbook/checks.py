@@ -222,14 +222,14 @@ def _is_torch_tensor(value):
     return type(value).__module__.startswith("torch") and hasattr(value, "grad_fn")
 
 
-def _values_differ(want, got):
-    if want.dtype.kind != "f":
-        return not np.array_equal(want, got)
+def _values_differ(want, got, exact=False):
+    if want.dtype.kind != "f" or exact:
+        return not np.array_equal(want, got, equal_nan=want.dtype.kind == "f")
     rtol, atol = _TOLERANCE.get(want.dtype.name, (1e-5, 1e-5))
     return not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
 
 
-def _tensor_difference(expected, actual):
+def _tensor_difference(expected, actual, exact=False):
     if not isinstance(actual, Snapshot):
         return text("why.not_tensor", got=type(actual).__name__)
     checks = [
@@ -239,7 +239,7 @@ def _tensor_difference(expected, actual):
     for name, want, got in checks:
         if want != got:
             return text("why.field", name=name, want=want, got=got)
-    if _values_differ(expected.detach().numpy(), actual.values):
+    if _values_differ(expected.detach().numpy(), actual.values, exact):
         return text("why.values")
     return _metadata_difference(expected, actual)
 
@@ -258,13 +258,13 @@ def _metadata_difference(expected, actual):
     return None
 
 
-def _scalar_difference(expected, actual):
+def _scalar_difference(expected, actual, exact=False):
     if type(expected) is not type(actual):
         return text("why.type", want=type(expected).__name__, got=type(actual).__name__)
     if isinstance(expected, float):
         if math.isnan(expected) and math.isnan(actual):
             return None
-        close = math.isclose(expected, actual, rel_tol=1e-6, abs_tol=1e-7)
+        close = expected == actual if exact else math.isclose(expected, actual, rel_tol=1e-6, abs_tol=1e-7)
         return None if close else f"{expected!r} vs {actual!r}"
     return None if expected == actual else f"{expected!r} vs {actual!r}"
 
@@ -281,22 +281,25 @@ def _raised_difference(expected, actual):
     return None
 
 
-def _sequence_difference(expected, actual):
+def _sequence_difference(expected, actual, exact=False):
     if type(expected) is not type(actual) or len(expected) != len(actual):
         return text("why.sequence", kind=type(expected).__name__, length=len(expected), got=_short(actual))
     for i, (e, a) in enumerate(zip(expected, actual)):
-        found = difference(e, a)
+        found = difference(e, a, exact)
         if found:
             return text("why.item", index=i, nth=i + 1, why=found)
     return None
 
 
-def difference(expected, actual):
-    """Describe the first way a student snapshot differs from torch's result, or None."""
+def difference(expected, actual, exact=False):
+    """Describe the first way a student snapshot differs from torch's result, or None.
+
+    Floats compare within a small tolerance, or bit for bit when ``exact``.
+    """
     if isinstance(expected, Raised) or isinstance(actual, Raised):
         return _raised_difference(expected, actual)
     if _is_torch_tensor(expected):
-        return _tensor_difference(expected, actual)
+        return _tensor_difference(expected, actual, exact)
     kind = type(expected).__name__
     if kind in ("Size", "dtype"):
         same = type(actual).__name__ == kind and (
@@ -306,10 +309,10 @@ def difference(expected, actual):
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray) or expected.dtype != actual.dtype:
             return text("why.ndarray", dtype=expected.dtype, got=_short(actual))
-        return text("why.array_values") if _values_differ(expected, actual) else None
+        return text("why.array_values") if _values_differ(expected, actual, exact) else None
     if isinstance(expected, (tuple, list)):
-        return _sequence_difference(expected, actual)
-    return _scalar_difference(expected, actual)
+        return _sequence_difference(expected, actual, exact)
+    return _scalar_difference(expected, actual, exact)
 
 
 def _short(value):
@@ -483,7 +486,7 @@ def failure_message(task, call, expected, actual, why, hint=None, file=None):
     return "\n".join(parts)
 
 
-def expect_same(fn, task="check", hint=None, file=None, call=None, student="mytensor"):
+def expect_same(fn, task="check", hint=None, file=None, call=None, student="mytensor", exact=False):
     """Run ``fn`` with the student's library and with torch; raise if they differ.
 
     Parameters
@@ -500,6 +503,8 @@ def expect_same(fn, task="check", hint=None, file=None, call=None, student="myte
         How to show the call; by default the source of ``fn``.
     student : str
         The module name of the library under test.
+    exact : bool
+        Compare floats bit for bit (else within a small tolerance).
 
     Returns
     -------
@@ -511,7 +516,7 @@ def expect_same(fn, task="check", hint=None, file=None, call=None, student="myte
         With the task id, the call, both results side by side, the hint and the file.
     """
     expected, actual = run_both(fn, student)
-    why = difference(expected, actual)
+    why = difference(expected, actual, exact)
     if why is not None:
         message = failure_message(task, call or _call_text(fn), expected, actual, why, hint, file)
         raise CheckFailed(message)
@@ -531,8 +536,13 @@ def local_grads(m, y, grad=None):
     return tuple(g.detach() for g in out if g is not None)
 
 
-def checker(task, file, hint):
+def checker(task, file, hint, exact=True):
     """Return ``check(fn, call=None)``: ``expect_same`` with this task's id, file and hint.
+
+    Floats compare bit for bit, as torch and numpy round the same operations
+    alike; ``exact=False`` allows a small tolerance where they do not (a
+    transcendental function, or a sum added up in another order), and the
+    cell says why next to it.
 
     A notebook's check cell makes one checker per task and then reads as a
     list of calls::
@@ -543,7 +553,7 @@ def checker(task, file, hint):
 
     def check(fn, call=None):
         """Compare ``fn(torch)`` with ``fn(mytensor)``; silent when they agree."""
-        expect_same(fn, task=task, hint=hint, file=file, call=call)
+        expect_same(fn, task=task, hint=hint, file=file, call=call, exact=exact)
 
     return check
 

@@ -27,6 +27,8 @@ def _reduced_axes(dim, ndim):
 
     Raises
     ------
+    IndexError
+        For any dim out of range, before the check for repeats (torch's order).
     RuntimeError
         ``dim 1 appears multiple times in the list of dims`` for a dim given twice.
     """
@@ -37,12 +39,10 @@ def _reduced_axes(dim, ndim):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return None
-    axes = []
-    for d in dims:
-        axis = _layout.normalize_dim(d, ndim)
-        if axis in axes:
+    axes = [_layout.normalize_dim(d, ndim) for d in dims]
+    for i, axis in enumerate(axes):
+        if axis in axes[:i]:
             raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
-        axes.append(axis)
     return tuple(axes) if ndim else ()
     ### END SOLUTION
 
