@@ -133,8 +133,8 @@ def _shared_tensor(array, dtype):
     Tensor
         Its storage starts at ``array``'s first element (``storage_offset()``
         is 0, as in torch) and spans every element the strides reach; its
-        strides are ``array``'s in elements. An array without elements gives a
-        tensor of that shape, strides 0 and an empty storage of its own.
+        strides are ``array``'s in elements, an empty array's included (its
+        storage is then empty).
     """
     # Task 6.2: share the memory (byte strides -> element strides)
     raise NotImplementedError("Task 6.2: share the memory (byte strides -> element strides) (replace this raise in mytensor/interop.py: _shared_tensor; see x6_conversion.ipynb)")

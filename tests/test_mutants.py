@@ -47,7 +47,7 @@ NAMED_BUGS = [
      "pow's derivative is 0 for exponent 1"),
     ("7.3", "autograd.py", [("stretched = tuple(extra + i for i,", "stretched = tuple(i for i,")],
      "a broadcast gradient is summed over the wrong axis when the input has fewer dimensions"),
-    ("8.1", "spacing.py", [("    values = np.where(index < max(steps // 2, 1), first + step * index, last - step * (steps - 1 - index))",
+    ("8.1", "spacing.py", [("    values = np.where(index < max(steps // 2, 1), up, down)",
                             "    values = first + step * index")],
      "linspace computes every value as start + step * i"),
 ]

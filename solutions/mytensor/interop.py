@@ -144,13 +144,11 @@ def _shared_tensor(array, dtype):
     Tensor
         Its storage starts at ``array``'s first element (``storage_offset()``
         is 0, as in torch) and spans every element the strides reach; its
-        strides are ``array``'s in elements. An array without elements gives a
-        tensor of that shape, strides 0 and an empty storage of its own.
+        strides are ``array``'s in elements, an empty array's included (its
+        storage is then empty).
     """
     # Task 6.2: share the memory (byte strides -> element strides)
     ### BEGIN SOLUTION
-    if array.size == 0:
-        return tensor_module.Tensor(np.empty(0, dtype.numpy_type), array.shape, (0,) * array.ndim, 0)
     strides = tuple(s // array.itemsize for s in array.strides)
     if array.flags.c_contiguous:
         storage = array.reshape(-1)  # already one flat run of memory: a view, and cheaper than as_strided
