@@ -53,7 +53,7 @@ def install_proxy():
 
 
 def add_account(name):
-    """``useradd -m`` a user, then make the home folder private (README: "Running a class")."""
+    """``useradd -m`` a user, then make the home folder private (docs/running-a-class.md)."""
     subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True, capture_output=True, timeout=60)
     home = Path(pwd.getpwnam(name).pw_dir)
     home.chmod(0o700)
@@ -125,7 +125,7 @@ def environment_source(timeout=2400):
     """The class's environment as an administrator installs it, built once into build/hub-env.
 
     ``python3.11 -m venv`` with the system's Python (one every account can
-    run) and ``pip install -r requirements.txt``, exactly as the README says;
+    run) and ``pip install -r requirements.txt``, exactly as docs/running-a-class.md says;
     reused while requirements.txt is unchanged.
     """
     stamp = ENV_CACHE / ".installed-requirements.txt"
@@ -163,7 +163,7 @@ def shared_environment(target):
 
 
 def hub_config(base, port, env_dir, student_config, tools, allowed, password):
-    """The text of ``jupyterhub_config.py`` for the class (README: "Running a class")."""
+    """The text of ``jupyterhub_config.py`` for the class (docs/running-a-class.md)."""
     api_port, hub_port = free_ports(2)
     return f"""
 c = get_config()  # noqa: F821

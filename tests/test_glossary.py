@@ -1,4 +1,4 @@
-"""The README's glossary (English <-> 中文) and the Chinese text of the prose cells.
+"""The glossary of docs/chinese.md (English <-> 中文) and the Chinese text of the prose cells.
 
 A prose cell of solutions/x*.ipynb whose English uses a term of the glossary's first
 table must use that term's Chinese in its translation (``metadata.workbook.zh``), so
@@ -25,13 +25,13 @@ D2L_TERMS = {"tensor": "张量", "shape": "形状", "stride": "步幅", "view": 
              "computational graph": "计算图", "gradient": "梯度", "backpropagation": "反向传播"}
 
 
-def glossary(readme=ROOT / "README.md"):
-    """The first table of the README's glossary section as ``[(english forms, chinese forms)]``.
+def glossary(page=ROOT / "docs" / "chinese.md"):
+    """The first table of the glossary section as ``[(english forms, chinese forms)]``.
 
     A cell lists its forms separated by commas; a parenthesised part is a gloss, not a form.
     """
-    text = readme.read_text("utf-8")
-    assert HEADING in text, f"{readme.name} has no '{HEADING}' section"
+    text = page.read_text("utf-8")
+    assert HEADING in text, f"{page} has no '{HEADING}' section"
     rows, started = [], False
     for line in text.split(HEADING, 1)[1].splitlines():
         match = ROW.match(line.strip())
@@ -72,7 +72,7 @@ def test_the_glossary_has_d2l_zh_words_for_the_core_terms():
     rows = glossary()
     chinese_of = {english: chinese for english_forms, chinese in rows for english in english_forms}
     for english, chinese in D2L_TERMS.items():
-        assert chinese in chinese_of.get(english, []), f"README glossary: {english} should read {chinese}"
+        assert chinese in chinese_of.get(english, []), f"docs/chinese.md glossary: {english} should read {chinese}"
 
 
 def test_the_check_finds_a_term_translated_another_way():
@@ -110,7 +110,7 @@ def test_the_axis_check_finds_an_axis_called_wei():
 @pytest.mark.parametrize("path", sorted((ROOT / "solutions").glob("x*.ipynb")), ids=lambda p: p.stem)
 def test_the_prose_calls_an_axis_zhou(path):
     wrong = {index: found for index, _, chinese in translated_cells(path) if (found := axis_words(chinese))}
-    assert not wrong, f"{path.name}: an axis is 轴 (README glossary): {wrong}"
+    assert not wrong, f"{path.name}: an axis is 轴 (docs/chinese.md glossary): {wrong}"
 
 
 def test_the_hints_and_messages_call_an_axis_zhou():
@@ -118,4 +118,4 @@ def test_the_hints_and_messages_call_an_axis_zhou():
 
     texts = list(language.HINTS.values()) + [entry["zh"] for entry in language.MESSAGES.values()]
     wrong = [found for text in texts for found in axis_words(text)]
-    assert not wrong, f"workbook/language.py: an axis is 轴 (README glossary): {wrong}"
+    assert not wrong, f"workbook/language.py: an axis is 轴 (docs/chinese.md glossary): {wrong}"

@@ -1,7 +1,7 @@
 """A whole class on one machine: JupyterHub, separate Unix accounts, the nbgrader exchange.
 
-The administrator's and the instructor's steps are those of the README's
-"Running a class", with changes that keep the test private to itself: the
+The administrator's and the instructor's steps are those of
+docs/running-a-class.md, with changes that keep the test private to itself: the
 class lives under ``/srv/mytensor-class-<random>/`` (its exchange, shared
 environment, student config and tools) instead of ``/srv/nbgrader/exchange``,
 ``/opt/mytensor-venv`` and ``/etc/jupyter``; the environment (``venv`` and
@@ -71,7 +71,7 @@ class Class:
 
 
 def administrator_sets_up(cls):
-    """README "Running a class", administrator: exchange, environment, accounts, student config, tools."""
+    """docs/running-a-class.md, administrator: exchange, environment, accounts, student config, tools."""
     cls.exchange.mkdir()
     cls.exchange.chmod(0o1777)
     hs.shared_environment(cls.env_dir)
@@ -86,7 +86,7 @@ def administrator_sets_up(cls):
 
 
 def instructor_releases(cls):
-    """README "Running a class", instructor: a private copy of the repository, the course, the release."""
+    """docs/running-a-class.md, instructor: a private copy of the repository, the course, the release."""
     shutil.copytree(REPO, cls.clone, ignore=NOT_IN_CLASS)
     _chown_tree(cls.clone, cls.names["teach"])
     env = cls.instructor_env()

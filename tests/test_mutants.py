@@ -1,6 +1,6 @@
 """Mutation analysis of the checks (``make mutants``): the tool, and the bugs it must catch.
 
-The full run grades every mutant (README, "Maintainer journey"); here a fixed
+The full run grades every mutant (docs/maintainer.md); here a fixed
 sample runs, and each bug that students actually wrote must fail a visible check.
 """
 

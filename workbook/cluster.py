@@ -50,8 +50,8 @@ SETTINGS = ("WORKBOOK_CELL_TIMEOUT", "WORKBOOK_SANDBOX_MEMORY_MB", "WORKBOOK_NO_
 RESULT_FILES = ("gradebook.db", "grading.log", "findings.json")
 SQLITE = b"SQLite format 3\x00"
 FROM_REPOSITORY = ("start `dask {role}` from a clone of the instructor's commit, with its venv's bin/ first on PATH "
-                   "and PYTHONPATH set to the clone (see README, Instructor: grading on a cluster)")
-START_WORKERS = "start workers with `dask worker {address}` (see README, Instructor: grading on a cluster)"
+                   "and PYTHONPATH set to the clone (see docs/cluster.md)")
+START_WORKERS = "start workers with `dask worker {address}` (see docs/cluster.md)"
 
 
 class Rejected(ValueError):

@@ -19,7 +19,7 @@ DASK_SETTINGS = course.REPO / "workbook" / "dask-grading.yaml"
 
 
 def cluster_env():
-    """The environment of a ``dask`` process: the venv first on PATH, the repository importable, the README's settings."""
+    """The environment of a ``dask`` process: the venv first on PATH, the repository importable, the settings of docs/cluster.md."""
     return course.tool_env(None, {"PYTHONPATH": str(course.REPO), "DASK_CONFIG": str(DASK_SETTINGS)})
 
 
@@ -42,7 +42,7 @@ def wait_for(condition, seconds, what):
 def dask_cluster(tmp, workers=2, threads=1, scheduler_env=None):
     """A ``dask scheduler`` and ``workers`` ``dask worker`` processes (no nanny) on 127.0.0.1; yields (address, workers).
 
-    ``scheduler_env``: the scheduler's environment, when not the README's. The
+    ``scheduler_env``: the scheduler's environment, when not those of docs/cluster.md. The
     workers' temporary files go to ``tmp/tmp``, their own folders are
     ``tmp/w<n>``. At the end every process of the cluster, the workers'
     graders included, is known to have ended, and then the workers' folders
