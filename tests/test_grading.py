@@ -231,6 +231,31 @@ def test_full_workbook_stub_reference_partial(tmp_path):
     assert {float(row["max_score"]) for row in runs[2].values()} == {everything}
     assert {int(path.name[1]) for path in notebooks} >= {9}, "x.9 is graded too"
     assert runs[1] == runs[2]
+    for student in packages:
+        for page in (root / "feedback" / student / course.ASSIGNMENT).glob("*.html"):
+            html = page.read_text("utf-8")
+            assert "Traceback (most recent call last)" not in html, page
+            assert str(REPO) not in html and str(tmp_path) not in html, page
+
+
+def test_feedback_shows_a_demo_cells_error_as_one_neutral_line():
+    """A cell that is not graded fails in the grader against stand-ins; feedback shows no traceback of it."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from workbook.language import text
+    from workbook.preprocessors import QuietDemoCells
+
+    error = new_output("error", ename="AttributeError", evalue="'Snapshot' object has no attribute 'grad'",
+                       traceback=[f"File {REPO}/workbook/gradekernel.py, line 1", "AttributeError: ..."])
+    printed = new_output("stream", name="stdout", text="tensor([1., 2.])\n")
+    demo = new_code_cell("y.backward()", outputs=[printed, error])
+    test = new_code_cell("check(...)", outputs=[error], metadata={"nbgrader": {"grade": True, "points": 1}})
+    quiet = new_code_cell("print(1)", outputs=[printed])
+    nb, _ = QuietDemoCells().preprocess(new_notebook(cells=[demo, test, quiet]), {})
+    assert [o.output_type for o in nb.cells[0].outputs] == ["stream", "stream"]
+    assert nb.cells[0].outputs[1].text == text("feedback.demo_error") + "\n"
+    assert nb.cells[1].outputs == [error], "a graded cell keeps its error: it says why points were lost"
+    assert nb.cells[2].outputs == [printed]
 
 
 def test_command_table_lists_only_user_commands():

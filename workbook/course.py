@@ -130,9 +130,9 @@ def _configure_execution(c):
 def _configure_feedback_and_collect(c):
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
-    from workbook.preprocessors import HideHiddenTests
+    from workbook.preprocessors import HideHiddenTests, QuietDemoCells
 
-    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, QuietDemoCells, CSSHTMLHeaderPreprocessor]
     c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
     c.FileNameCollectorPlugin.valid_ext = [".ipynb", ".py"]
     c.FileNameCollectorPlugin.named_regexp = (

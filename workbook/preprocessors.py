@@ -5,13 +5,20 @@
   submission's sandbox; it replaces nbgrader's ``Execute`` for autograde.
 * :class:`HideHiddenTests` removes the code of hidden tests from feedback and
   shortens test tracebacks to the error message, which stays.
+* :class:`QuietDemoCells` replaces the error of a cell that is not graded (a
+  side-by-side demonstration) with one neutral line in feedback: in the grader
+  such a cell meets stand-ins for the student's tensors, and its traceback runs
+  through the grading machine's files.
 """
 
 import re
 from pathlib import Path
 
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
+
+from workbook.language import text
 
 class TrustedExecute(NbGraderPreprocessor):
     """Run every code cell here; student code runs only in the sandbox, through the checks."""
@@ -54,3 +61,15 @@ class HideHiddenTests(NbGraderPreprocessor):
         if output.get("output_type") == "error":
             output.traceback = [f"{output.ename}: {output.evalue}"]
         return output
+
+
+class QuietDemoCells(NbGraderPreprocessor):
+    """For feedback: a cell that is not graded shows one neutral line instead of its error."""
+
+    def preprocess_cell(self, cell, resources, index):
+        graded = cell.metadata.get("nbgrader", {}).get("grade")
+        outputs = cell.get("outputs", [])
+        if cell.cell_type == "code" and not graded and any(o.get("output_type") == "error" for o in outputs):
+            kept = [output for output in outputs if output.get("output_type") != "error"]
+            cell.outputs = kept + [new_output("stream", name="stdout", text=text("feedback.demo_error") + "\n")]
+        return cell, resources
