@@ -229,10 +229,10 @@ MESSAGES = {
     "examples.crashed": _m("the examples could not run ({error})", "这些示例没能运行（{error}）"),
     "examples.help": _m("help() should show an Examples section", "help() 应当显示 Examples 部分"),
     # feedback (workbook/preprocessors.py)
-    "feedback.demo_error": _m("(This cell is not graded. While grading it runs outside your notebook's kernel, so "
-                              "its error is left out here; run the notebook to see its output. It costs no points.)",
-                              "（这个单元格不计分。评分时它不在你的笔记本内核里运行，所以这里略去它的错误；"
-                              "运行笔记本就能看到它的输出。它不影响得分。）"),
+    "feedback.demo_error": _m("(This cell is not graded. While grading, it runs outside your notebook's kernel,\n"
+                              "so its error is left out here. Run the notebook to see its output; it costs no points.)",
+                              "（这个单元格不计分。评分时它不在你的笔记本内核里运行，所以这里略去它的错误。\n"
+                              "运行笔记本就能看到它的输出；它不影响得分。）"),
     "examples.failed": _m("{task}: {why}.\nedit:  {file}", "{task}：{why}。\n修改：{file}"),
     # make check (workbook/progress.py)
     "status.passed": _m("passed", "通过"),
