@@ -19,6 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workbook import course  # noqa: E402
+from workbook.grading import course  # noqa: E402
 
 course.configure(get_config())  # noqa: F821 (get_config is given by traitlets)

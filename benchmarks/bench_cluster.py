@@ -10,7 +10,7 @@ not timed). ``--rounds 2`` alternates them twice, so a change in the machine's
 load hits both. Prints seconds per submission for each, the cluster's
 overhead and whether the grades are the same, then where the time of a
 submission goes: the mean and the largest seconds of each phase (see
-:mod:`workbook.timings`; "worker: ..." phases ran on a Dask worker, "transit"
+:mod:`workbook.grading.timings`; "worker: ..." phases ran on a Dask worker, "transit"
 is the round trip less the worker's own time: queueing, serialisation and the
 network), and the CPU seconds that the instructor's process and the Dask
 processes themselves (not the graders below the workers) spent, per
@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_grading import course_and_zips  # noqa: E402
 from tests.grading.cluster import dask_cluster  # noqa: E402
-from tests.test_grading import read_grades  # noqa: E402
-from workbook import course, grade  # noqa: E402
+from tests.workbook.grading.test_grading import read_grades  # noqa: E402
+from workbook.grading import course, grade  # noqa: E402
 
 
 def timed(root, zips, out, assignment, extra, phases):

@@ -21,16 +21,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.grading import tiny  # noqa: E402
-from workbook import course, grade  # noqa: E402
+from workbook.grading import course, grade  # noqa: E402
 
 
 def workbook_inputs(tmp):
     """Source notebooks, the student package and the reference package files of the workbook."""
-    from workbook import release
+    from workbook.release import stubbing
 
     solutions = course.REPO / "solutions"
-    stub, reference = release.build_package(solutions), release.build_package(solutions, keep_sections=99)
-    release.write_files(stub, tmp / "student")
+    stub, reference = stubbing.build_package(solutions), stubbing.build_package(solutions, keep_sections=99)
+    stubbing.write_files(stub, tmp / "student")
     notebooks = sorted(solutions.glob("x[0-9]_*.ipynb"))
     files = {k[len("mytensor/"):]: v.decode() for k, v in reference.items() if k.endswith(".py")}
     return notebooks, tmp / "student" / "mytensor", files, course.ASSIGNMENT

@@ -12,7 +12,7 @@ from . import autograd, broadcasting, ops, promotion
 from . import _tensor as tensor_module
 
 # The attributes that carry a tensor's autograd history (see autograd.record).
-_HISTORY = ("_requires_grad", "grad_fn", "_graph_inputs")
+_HISTORY = ("_requires_grad", "grad_fn")
 
 
 def check_leaf(t, view=False):

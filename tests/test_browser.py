@@ -25,13 +25,15 @@ import nbformat
 import pytest
 
 import browser_support as bs
-from workbook import release
+from workbook.release import building
+from workbook import names
+from workbook.release import stubbing
 
 pytestmark = pytest.mark.browser
 
 REPO = bs.REPO
 NOTEBOOK = "x1_creating.ipynb"
-ASSIGNMENT = release.ASSIGNMENT
+ASSIGNMENT = names.ASSIGNMENT
 COURSE = "mytensor-course"
 RUN_TIMEOUT_MS = 150_000
 
@@ -100,11 +102,11 @@ def x1_source(solutions, tmp_path, name=NOTEBOOK):
 def student_tree(solutions, tmp_path, name=NOTEBOOK):
     """A student workbook (one notebook, x.1 by default, and the stubbed mytensor/) in a temp folder."""
     root = tmp_path / "workbook"
-    release.write_files(release.build_package(solutions), root)
+    stubbing.write_files(stubbing.build_package(solutions), root)
     # The course configuration and the trusted package, as in the repository (make lab reads them).
     shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(REPO / "workbook", root / "workbook", ignore=shutil.ignore_patterns("__pycache__"))
-    release.write_files(release.build_notebooks(x1_source(solutions, tmp_path, name)), root)
+    stubbing.write_files(building.build_notebooks(x1_source(solutions, tmp_path, name)), root)
     return root
 
 
@@ -217,7 +219,7 @@ def test_student_runs_x1_and_validates(browser, lab, tmp_path):
     bs.screenshot(page, "student-3-task-failure")
 
     # The student finishes section 1: its regions now hold the reference code.
-    release.write_files(release.build_package(solutions, keep_sections=1), root)
+    stubbing.write_files(stubbing.build_package(solutions, keep_sections=1), root)
     bs.validate_passes(page, "student-4-validated", RUN_TIMEOUT_MS)
 
 
@@ -233,7 +235,7 @@ def test_student_trains_in_x9_and_validates(browser, lab, tmp_path):
         pytest.skip("x.9 is not written yet")
     root = student_tree(solutions, tmp_path, TRAINING)
     # The student has finished x.1 to x.8; x.9's tasks are still stubs.
-    release.write_files(release.build_package(solutions, keep_sections=8), root)
+    stubbing.write_files(stubbing.build_package(solutions, keep_sections=8), root)
     server = lab(root, "--role", "student")
     path = root / "notebooks" / TRAINING
     student_copy = nbformat.read(path, as_version=4)
@@ -255,7 +257,7 @@ def test_student_trains_in_x9_and_validates(browser, lab, tmp_path):
     page.locator(".jp-Notebook .jp-Cell").nth(pictures[0]).scroll_into_view_if_needed()
     bs.screenshot(page, "student-x9-1-pictures-with-stubs")
 
-    release.write_files(release.build_package(solutions, keep_sections=9), root)
+    stubbing.write_files(stubbing.build_package(solutions, keep_sections=9), root)
     bs.validate_passes(page, "student-x9-2-validated", RUN_TIMEOUT_MS)
 
 
@@ -299,14 +301,14 @@ def course(tmp_path_factory):
     for folder in (course_dir, exchange, home):
         folder.mkdir()
     solutions = source_repo(base)
-    package = release.build_package(solutions)
+    package = stubbing.build_package(solutions)
     settings = {"CourseDirectory.root": str(course_dir), "CourseDirectory.course_id": COURSE,
                 "Exchange.root": str(exchange), "ExecutePreprocessor.timeout": 120,
                 # Grade the student's own library, not the source copy (see DESIGN.md).
                 "Autograde.exclude_overwriting": {ASSIGNMENT: sorted(package)}}
     (course_dir / "nbgrader_config.py").write_text(config_text(**settings))
     source = course_dir / "source" / ASSIGNMENT
-    release.write_files(package, source)
+    stubbing.write_files(package, source)
     shutil.copytree(REPO / "workbook", source / "workbook", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(solutions / NOTEBOOK, source / NOTEBOOK)
     nbgrader(["db", "student", "add", student_id(), "--first-name", "Ada", "--last-name", "Student"], course_dir, home)
@@ -340,7 +342,7 @@ def test_exchange_fetch_and_submit(browser, lab, course):
     bs.screenshot(page, "exchange-2-fetched")
 
     # The student finished section 1 before submitting.
-    release.write_files(release.build_package(course["solutions"], keep_sections=1), course["student"] / ASSIGNMENT)
+    stubbing.write_files(stubbing.build_package(course["solutions"], keep_sections=1), course["student"] / ASSIGNMENT)
     fetched.get_by_role("button", name="Submit").click()
     submitted = page.locator("#submitted_assignments_list")
     submitted.get_by_text(ASSIGNMENT).wait_for(timeout=30_000)
@@ -355,7 +357,7 @@ def test_formgrader_shows_autograded_score(browser, lab, course):
     # takes the newest submission.
     if not (course["student"] / ASSIGNMENT).is_dir():
         nbgrader(["fetch_assignment", ASSIGNMENT], course["student"], course["home"])
-    release.write_files(release.build_package(course["solutions"], keep_sections=1),
+    stubbing.write_files(stubbing.build_package(course["solutions"], keep_sections=1),
                         course["student"] / ASSIGNMENT)
     nbgrader(["submit", ASSIGNMENT], course["student"], course["home"])
     nbgrader(["collect", ASSIGNMENT], course["dir"], course["home"])

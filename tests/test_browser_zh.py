@@ -15,7 +15,9 @@ import pytest
 
 import browser_support as bs
 from test_browser import browser, chromium, lab, run_every_cell, save_notebook, source_repo, student_tree  # noqa: F401
-from workbook import language, release, translation
+from workbook import language
+from workbook.release import translation
+from workbook.release import stubbing
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = "x1_creating.ipynb"
@@ -75,7 +77,7 @@ def test_student_runs_the_chinese_x1_with_chinese_menus_and_validates(chinese_fo
     page.locator(".jp-Notebook .jp-Cell").nth(graded[0]).scroll_into_view_if_needed()
     bs.screenshot(page, "zh-2-task-not-started")
 
-    release.write_files(release.build_package(solutions, keep_sections=1), root)
+    stubbing.write_files(stubbing.build_package(solutions, keep_sections=1), root)
     bs.validate_passes(page, "zh-3-validated", RUN_TIMEOUT_MS)
 
 

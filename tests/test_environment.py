@@ -86,7 +86,7 @@ def test_make_targets_build_the_venv_first(target):
 
 IMPORTS = """
 import importlib.metadata, json, sys
-import workbook.grade, nbformat
+import workbook.grading.grade, nbformat
 notebook = nbformat.v4.new_notebook()
 notebook.cells.append(nbformat.v4.new_code_cell("1"))
 broken = nbformat.v4.new_notebook()

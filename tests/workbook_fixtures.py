@@ -5,6 +5,7 @@ notebook of their own that tests Tasks 1.1, 1.3 and 2.3 (``_layout``), with one
 hidden test, and a stand-in notebook for every other section.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -76,10 +77,11 @@ def source_notebooks(root):
 
 def release_into(root):
     """Run the release on ``root`` (a temp repository); return the files it made."""
-    from workbook import release
+    from workbook.release import command as release
+    from workbook.release import writing
 
     files = release.build_release(root, quiet=True)
-    release.write_release(root, files, quiet=True)
+    writing.write_release(root, files, quiet=True)
     return files
 
 
@@ -95,3 +97,11 @@ def released_repo_fixture(tmp_path_factory):
         root = make_repo(tmp_path_factory.mktemp("released"), real_notebooks=True)
         _RELEASED["repo"] = (root, release_into(root))
     return _RELEASED["repo"]
+
+
+def side_by_side_cells(path):
+    """The sources of the cells a student runs with mytensor alone: setup and side-by-side ("twin") cells."""
+    from workbook import check
+
+    cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
+    return [check.cell_source(c) for c in cells if c.get("cell_type") == "code" and check._role(c) in ("setup", "twin")]

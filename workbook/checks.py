@@ -31,6 +31,7 @@ import numpy as np
 
 from . import language
 from .language import text
+from .tasks import parse_stub_message
 
 __all__ = ["CheckFailed", "expect_same", "run_both", "difference", "snapshot", "torch_hidden"]
 
@@ -108,7 +109,7 @@ def run_both(fn, student="mytensor"):
     """Return ``(torch_result, student_snapshot)``; exceptions become values.
 
     While grading, the student side runs in the submission's sandboxed worker
-    (:mod:`workbook.sandbox`) and comes back as plain data; elsewhere it runs
+    (:mod:`workbook.sandbox.host`) and comes back as plain data; elsewhere it runs
     here, with torch hidden.
     """
     actual = _student_side(fn, student)
@@ -119,7 +120,7 @@ def run_both(fn, student="mytensor"):
     return _run(fn, torch), actual
 
 
-# While grading, the submission's sandboxed worker (``workbook.sandbox``) is
+# While grading, the submission's sandboxed worker (``workbook.sandbox.host``) is
 # pushed here for the time its notebooks run; on a student's own machine the
 # stack stays empty and the student side runs in this process.
 _workers = []
@@ -322,13 +323,6 @@ def _short(value):
 
 _WIDTH = 92  # characters: fits JupyterLab's output at 1400 px and a wide terminal
 _GAP = 4
-_STUB = re.compile(
-    r"^Task (?P<task>\d+(?:\.\d+)*): (?P<what>.*?)"
-    r"(?: \((?:replace this raise in (?P<where>[^;()]+); )?see (?:notebooks/)?(?P<notebook>x\d+_\w+\.ipynb)\))?$",
-    re.S,
-)
-
-
 def _column_widths(sides, titles, width):
     """Widths for two columns that fit in ``width``, or None when the sides must be stacked.
 
@@ -383,26 +377,6 @@ def _side_by_side(left, right, titles=("torch", "mytensor"), width=_WIDTH):
     height = max(len(column) for column in columns)
     left_column, right_column = (column + [""] * (height - len(column)) for column in columns)
     return "\n".join((a.ljust(widths[0] + _GAP) + b).rstrip() for a, b in zip(left_column, right_column))
-
-
-def parse_stub_message(message):
-    """The parts of a stub's ``NotImplementedError`` message, or None for any other message.
-
-    Stubs say ``Task 6.1: <what> (see x6_conversion.ipynb)``, or with the
-    place to edit, ``Task 6.1: <what> (replace this raise in
-    mytensor/interop.py: numpy; see x6_conversion.ipynb)``; older stubs
-    wrote the notebook as ``notebooks/x6_conversion.ipynb``.
-
-    Examples
-    --------
-    >>> parse_stub_message("Task 6.1: an ndarray (strides) (replace this raise in mytensor/interop.py: numpy; "
-    ...                    "see notebooks/x6_conversion.ipynb)")["where"]
-    'mytensor/interop.py: numpy'
-    >>> parse_stub_message("not implemented") is None
-    True
-    """
-    found = _STUB.match(message.strip())
-    return found.groupdict() if found else None
 
 
 def not_started_text(message, task=None, file=None):

@@ -14,8 +14,9 @@ to write the system-wide settings every student account needs (normally
 
 import ast
 import json
-import os
 from pathlib import Path
+
+from . import settings
 
 ROLES = ("student", "instructor")
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"
@@ -129,7 +130,7 @@ def write_student_config(directory, exchange_root, course_id):
 
 def student_config_command(directory, course_id):
     """``python -m workbook course --student-config DIR``: write the files and say what to do next."""
-    exchange = os.environ.get("WORKBOOK_EXCHANGE", DEFAULT_EXCHANGE)
+    exchange = settings.read().exchange or DEFAULT_EXCHANGE
     for path in write_student_config(directory, exchange, course_id):
         print(f"wrote {path}")
     print(f"Students now find course {course_id!r} on the exchange {exchange}; formgrader and "
@@ -150,7 +151,7 @@ def configured_exchange(config_dirs, default=DEFAULT_EXCHANGE):
         found = _exchange_line(Path(directory) / "nbgrader_config.py")
         if found:
             return found
-    return os.environ.get("WORKBOOK_EXCHANGE", default)
+    return settings.read().exchange or default
 
 
 def _exchange_line(path):

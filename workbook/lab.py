@@ -32,8 +32,8 @@ from pathlib import Path
 
 from workbook import classroom, language
 from workbook.language import text
+from .names import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CONFIG_DIR = REPO / "jupyter"
 STATE_DIR = REPO / "build" / "jupyter"
 # A normal shutdown (kernels included) takes a second or two. A Validate run
@@ -98,9 +98,11 @@ def first_page(root):
 
 
 def choose_language(value):
-    """Settle the language of this lab and its kernels; ``--lang`` is also remembered. Return the code."""
+    """Settle the language of this lab and its kernels; ``--lang`` is also remembered. Return the code.
+
+    The server and its kernels get it in their environment (:func:`environment`).
+    """
     code = language.choose(value) if value else language.current()
-    os.environ[language.ENV] = code
     language.use_utf8_output()
     return code
 
@@ -132,9 +134,11 @@ def role_config(root, role):
     return role_dir
 
 
-def environment(root, role_dir):
-    """The server's environment: project and role config, isolated state, import paths."""
+def environment(root, role_dir, code=None):
+    """The server's environment: project and role config, isolated state, import paths, the language ``code``."""
     env = dict(os.environ)
+    if code:
+        env[language.ENV] = code
     # JUPYTER_CONFIG_PATH outranks every other config folder, the environment's
     # own included (which enables all of nbgrader): the role's settings first,
     # then the project's jupyter/. The user's ~/.jupyter is not read at all:
@@ -199,7 +203,7 @@ def stop(server, grace=STOP_GRACE):
 
 def main(argv=None):
     args, rest = parse_args(sys.argv[1:] if argv is None else argv)
-    choose_language(args.lang)
+    code = choose_language(args.lang)
     problem = port_problem(args.ip, args.port)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -209,7 +213,7 @@ def main(argv=None):
     command = jupyter_command(args, rest, root, token)
     host = f"[{args.ip}]" if ":" in args.ip else args.ip
     base_url = f"http://{host}:{args.port}"
-    server = subprocess.Popen(command, cwd=root, env=environment(root, role_config(root, args.role)))
+    server = subprocess.Popen(command, cwd=root, env=environment(root, role_config(root, args.role), code))
     # `kill` or a closed terminal stops the server too, not only this launcher.
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):

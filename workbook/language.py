@@ -21,15 +21,15 @@ message or a hint of a notebook lacks its Chinese, so new ones get translated.
 """
 
 import argparse
-import os
 import sys
 import unicodedata
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import settings
+from .names import REPO
+
 LANGUAGES = ("en", "zh")
-ENV = "WORKBOOK_LANG"
-SETTINGS = ROOT / "build" / "language"
+ENV = settings.VARIABLES["language"]
+SETTINGS = REPO / "build" / "language"
 
 
 def normalise(value):
@@ -45,6 +45,7 @@ def normalise(value):
 
 
 _edition = None  # set by use_edition() in a notebook kernel
+_option = None  # set by take_lang_option() from a command's --lang
 
 
 def _in_kernel():
@@ -70,7 +71,7 @@ def use_edition(code):
 
 def current():
     """The notebook's edition (see :func:`use_edition`), else ``WORKBOOK_LANG`` or the settings file, else English."""
-    chosen = _edition or normalise(os.environ.get(ENV))
+    chosen = _edition or _option or normalise(settings.read().language)
     if chosen:
         return chosen
     try:
@@ -105,12 +106,13 @@ def use_utf8_output():
 
 def take_lang_option(argv):
     """Apply ``--lang X`` of a command's ``argv`` before its parser is made, so that ``--help`` speaks X too."""
+    global _option
     argv = list(sys.argv[1:] if argv is None else argv)
     for index, arg in enumerate(argv):
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
             argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
         if normalise(value):
-            os.environ[ENV] = normalise(value)
+            _option = normalise(value)
     use_utf8_output()
 
 
@@ -180,11 +182,6 @@ def display_width(value):
 def ljust(value, width):
     """``value`` padded with spaces to ``width`` terminal columns."""
     return str(value) + " " * max(0, width - display_width(value))
-
-
-def rjust(value, width):
-    """``value`` padded on the left to ``width`` terminal columns."""
-    return " " * max(0, width - display_width(value)) + str(value)
 
 
 def _m(en, zh):
@@ -354,9 +351,9 @@ MESSAGES = {
                          "{path} 无法解析（第 {line} 行：{msg}）；请先改好这一行，再运行一次 reset"),
     "reset.no_function": _m("{path} has no function {names} at the top level; put it back (any body) and run the reset again",
                             "{path} 的顶层没有函数 {names}；请把它放回去（函数体随意），再运行一次 reset"),
-    "reset.no_stubs": _m("neither {pristine} (the kit's copy of the stubs) nor {reference} (the reference library) "
-                         "is there to take the stub from",
-                         "找不到可以取出桩代码的地方：{pristine}（学生套件里的桩代码副本）和 {reference}（参考库）都不存在"),
+    "reset.no_stubs": _m("neither {pristine} (the kit's copy of the stubs) nor a git history of {root} with the "
+                         "released mytensor/ is there to take the stub from",
+                         "找不到可以取出桩代码的地方：既没有 {pristine}（学生套件里的桩代码副本），{root} 也没有记录了发布版 mytensor/ 的 git 历史"),
     "reset.no_task": _m("there is no Task {task}; the tasks are {tasks}", "没有 Task {task}；现有的任务是 {tasks}"),
     "reset.missing_file": _m("{target} is missing; put the file back (git checkout, or a copy from the kit's .stubs/)",
                              "{target} 不见了；请把这个文件放回去（git checkout，或从学生套件的 .stubs/ 复制一份）"),

@@ -5,6 +5,12 @@ or grading code.
 """
 
 import re
+from pathlib import Path
+
+# The folder that holds workbook/: the course repository, or a student kit.
+REPO = Path(__file__).resolve().parent.parent
+# The library the students write (and the reference in solutions/).
+PACKAGE = "mytensor"
 
 ASSIGNMENT = "mytensor-workbook"
 # The Chinese edition (中文版): the same tasks and grade ids, prose in Chinese.

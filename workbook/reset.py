@@ -10,41 +10,23 @@ the ``raise``. Nothing else in the file changes. Before writing, the whole file
 as it was is copied to ``build/reset-backup/<time>/mytensor/<file>.py``, and the
 command prints that path. The stub comes from the student kit's pristine copy
 (``.stubs/mytensor``), or in the repository is rebuilt from ``solutions/mytensor``
-as ``make release`` does.
+as the release last committed it.
 """
 
 import ast
 import datetime
-import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-from . import language
+from . import language, tasks
+from .names import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class ResetError(Exception):
     """The reset cannot be done; the message says why and what to do."""
-
-
-def task_functions(stub_text, task):
-    """``{function name: source lines}`` of the functions in ``stub_text`` that stub ``task``."""
-    tree = ast.parse(stub_text)
-    lines = stub_text.split("\n")
-    marker = f'NotImplementedError("Task {task}:'
-    found = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            text = lines[_first_line(node) - 1:node.end_lineno]
-            if any(marker in line for line in text):
-                found[node.name] = text
-    return found
-
-
-def _first_line(node):
-    return min([node.lineno] + [d.lineno for d in node.decorator_list])
 
 
 def replace_functions(text, functions, path):
@@ -53,7 +35,7 @@ def replace_functions(text, functions, path):
         tree = ast.parse(text)
     except SyntaxError as error:
         raise ResetError(language.text("reset.no_parse", path=path, line=error.lineno, msg=error.msg)) from None
-    spans = {node.name: (_first_line(node), node.end_lineno) for node in tree.body if isinstance(node, ast.FunctionDef)}
+    spans = {name: (tasks.first_line(node), node.end_lineno) for name, node in tasks.functions(tree).items()}
     missing = sorted(set(functions) - set(spans))
     if missing:
         raise ResetError(language.text("reset.no_function", path=path, names=", ".join(missing)))
@@ -70,31 +52,44 @@ PRISTINE = ".stubs"
 
 
 def stub_files(root):
-    """``{relative path: text}`` of the released stub package under ``root``."""
+    """``{relative path: text}`` of the released stub package under ``root``.
+
+    A kit keeps them in :data:`PRISTINE`; the course repository has them in
+    its history, as the release last committed ``mytensor/``.
+    """
     pristine = Path(root) / PRISTINE
     if (pristine / "mytensor").is_dir():
         return {p.relative_to(pristine).as_posix(): p.read_text("utf-8") for p in sorted(pristine.rglob("*.py"))}
-    solutions = Path(root) / "solutions"
-    if not (solutions / "mytensor").is_dir():
-        raise ResetError(language.text("reset.no_stubs", pristine=pristine / "mytensor", reference=solutions / "mytensor"))
-    from . import stubbing
+    committed = _committed_stubs(root)
+    if not committed:
+        raise ResetError(language.text("reset.no_stubs", pristine=pristine / "mytensor", root=root))
+    return committed
 
-    return {relative: data.decode("utf-8") for relative, data in stubbing.build_package(solutions).items()}
+
+def _committed_stubs(root):
+    """The ``.py`` files of ``mytensor/`` as the repository's last commit holds them; {} without git."""
+    def git(*args):
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return done.stdout if done.returncode == 0 else None
+
+    listed = shutil.which("git") and git("ls-tree", "-r", "--name-only", "HEAD", "--", "mytensor")
+    paths = [path for path in (listed or "").splitlines() if path.endswith(".py")]
+    found = {path: git("show", f"HEAD:{path}") for path in paths}
+    return {path: text for path, text in found.items() if text is not None}
 
 
 def _stubs(root, task):
     """``{relative path: functions}`` for the files that hold ``task``."""
     stubs = {relative: text for relative, text in stub_files(root).items() if relative.endswith(".py")}
-    found = {relative: task_functions(text, task) for relative, text in stubs.items()}
+    found = {relative: tasks.stub_functions(text, task) for relative, text in stubs.items()}
     found = {relative: functions for relative, functions in found.items() if functions}
     if not found:
-        known = sorted({m for text in stubs.values() for m in re.findall(r'NotImplementedError\("Task (\d+\.\d+):', text)},
-                       key=lambda t: tuple(int(n) for n in t.split(".")))
+        known = sorted({t for text in stubs.values() for t in tasks.stubbed_tasks(text)}, key=tasks.task_key)
         raise ResetError(language.text("reset.no_task", task=task, tasks=", ".join(known)))
     return found
 
 
-def reset(task, root=ROOT, package=None):
+def reset(task, root=REPO, package=None):
     """Restore the stubs of ``task`` in ``package/mytensor``; return ``(restored lines, backup folder)``."""
     package = Path(package or root)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -119,11 +114,11 @@ def main(argv=None):
     language.take_lang_option(argv)
     parser = language.parser("python -m workbook reset", "reset.description")
     parser.add_argument("task", help=language.text("reset.task"))
-    parser.add_argument("--package", default=str(ROOT), help=language.text("reset.package"))
-    parser.add_argument("--root", default=str(ROOT), help=language.text("reset.root"))
+    parser.add_argument("--package", default=str(REPO), help=language.text("reset.package"))
+    parser.add_argument("--root", default=str(REPO), help=language.text("reset.root"))
     parser.add_argument("--lang", choices=language.LANGUAGES, help=language.text("arg.lang", env=language.ENV))
     args = parser.parse_args(argv)
-    if not re.fullmatch(r"\d+\.\d+", args.task):
+    if not tasks.is_task_id(args.task):
         print(language.text("reset.not_a_task", task=args.task), file=sys.stderr)
         return 2
     try:

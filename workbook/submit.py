@@ -14,8 +14,8 @@ from pathlib import Path
 from workbook import language
 from workbook.language import text
 from workbook.names import ASSIGNMENT, STUDENT_ID
+from .names import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def student_id(given):

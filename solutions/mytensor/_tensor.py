@@ -56,7 +56,6 @@ class Tensor:
     # Defaults every new tensor starts with; most tensors never set their own, and a
     # class attribute costs nothing per tensor.
     _requires_grad = False
-    _graph_inputs = None
     _numpy_view = None  # the layout never changes, so _array() computes it once
 
     def __init__(self, storage, shape, strides=None, offset=0):

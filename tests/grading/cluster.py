@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from workbook import course
+from workbook.grading import course
 
 DASK = Path(sys.executable).parent / "dask"
 
