@@ -20,6 +20,7 @@ COMMANDS = {
     "translations": ("translation", "list missing or stale Chinese text; --refresh records new hashes"),
     "course": ("course", "build the nbgrader course folder (build/course)"),
     "grade": ("grade", "grade submissions: grades.csv, feedback and a class report (make grade)"),
+    "feedback": ("handback", "pack the feedback for Canvas's or Moodle's bulk upload: --lms canvas|moodle OUT (make feedback)"),
     "mutants": ("mutants", "grade mutants of the solutions with the checks: the kill rates (make mutants)"),
 }
 
