@@ -106,11 +106,13 @@ def students(root, assignment):
     return sorted(found)
 
 
-def plan(root, assignment, lms):
-    """``({student: (name in the LMS's zip, files)}, {student: why it is left out})``."""
-    packed, left = {}, {}
-    for student in students(root, assignment):
+def plan(root, assignment, lms, only=()):
+    """``({student: (name in the LMS's zip, files)}, {student: why it is left out})``, for ``only`` or everyone."""
+    packed, left, known = {}, {}, students(root, assignment)
+    for student in sorted(set(only)) if only else known:
         try:
+            if student not in known:
+                raise LeftOut(f"no submission of {assignment} in {root}: check the id (the student_id of grades.csv)")
             packed[student] = _entry(root, assignment, lms, student)
         except LeftOut as why:
             left[student] = str(why)
@@ -192,6 +194,8 @@ def parse(argv):
     parser.add_argument("--lms", required=True, choices=sorted(LMSES), help="the LMS the zips came from")
     parser.add_argument("--course", type=Path, default=course.course_root(), help="course folder (default %(default)s)")
     parser.add_argument("--assignment", default=ASSIGNMENT, help="assignment name (default %(default)s)")
+    parser.add_argument("--student", action="append", default=[], metavar="ID",
+                        help="only this student (repeat it; e.g. a late batch): an upload adds to what the LMS has")
     return parser.parse_args(argv)
 
 
@@ -201,7 +205,7 @@ def main(argv=None):
     root, out, lms = args.course.resolve(), args.out.resolve(), LMSES[args.lms]
     check_course(root, args.assignment)
     check_out(out, root)
-    packed, left = plan(root, args.assignment, lms)
+    packed, left = plan(root, args.assignment, lms, args.student)
     if not packed:
         print("\n".join(f"  {student}: {why}" for student, why in left.items()), file=sys.stderr)
         raise SystemExit(f"error: no student's feedback can go to {lms.name}; nothing written to {out}")

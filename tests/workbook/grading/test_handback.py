@@ -131,6 +131,17 @@ def test_two_students_from_one_lms_user_are_both_left_out(tmp_path, capsys):
     assert code == 1 and "ada: its zip names the same Canvas user (doejane_12345_67890_feedback.zip) as ada2" in printed
 
 
+def test_student_option_packs_only_those_students(tmp_path, capsys):
+    root = make_course(tmp_path / "course", tmp_path / "download", {
+        "ada": (CANVAS_NAMES[0], PAGES), "bob": (CANVAS_NAMES[1], PAGES)})
+    code = handback.main(["--lms", "canvas", str(tmp_path / "late.zip"), "--course", str(root),
+                          "--assignment", ASSIGNMENT, "--student", "bob", "--student", "zoe"])
+    with zipfile.ZipFile(tmp_path / "late.zip") as zf:
+        assert zf.namelist() == ["leelei_LATE_12346_67891_feedback.zip"]
+    printed = capsys.readouterr().out
+    assert code == 1 and "ada" not in printed and re.search(r"zoe: no submission of tiny in .*check the id", printed)
+
+
 def test_bad_course_or_out_names_the_path_and_the_fix(tmp_path, capsys):
     root = make_course(tmp_path / "course", tmp_path / "download", {"ada": (CANVAS_NAMES[0], PAGES)})
     bare = tmp_path / "bare"
