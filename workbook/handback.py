@@ -49,7 +49,7 @@ def canvas_name(zip_path):
     ids = [n for n, part in enumerate(parts) if re.fullmatch(r"[0-9]+", part)]
     if len(ids) < 2:
         raise LeftOut(f"its zip {zip_path!r} does not carry Canvas's ids (<name>_<user id>_<file id>_...): "
-                    f"give grade the folder unzipped from the assignment's Download Submissions, unrenamed")
+                      f"give grade the folder unzipped from the assignment's Download Submissions, unrenamed")
     return "_".join(parts[:ids[1] + 1]) + "_feedback.zip"
 
 
@@ -60,7 +60,7 @@ def moodle_folder(zip_path):
         if match:
             return f"{match['name']}_{match['id']}_assignsubmission_file"
     raise LeftOut(f"neither its zip {zip_path!r} nor a folder above it is named <full name>_<participant id>_"
-                f"assignsubmission_file: give grade the folder unzipped from Download all submissions, unrenamed")
+                  f"assignsubmission_file: give grade the folder unzipped from Download all submissions, unrenamed")
 
 
 def canvas_entries(target, files, assignment):
@@ -73,6 +73,7 @@ def canvas_entries(target, files, assignment):
 
 
 def moodle_entries(target, files, assignment):
+    """The pages, in the participant's folder."""
     return {f"{target}/{relative}": path.read_bytes() for relative, path in files.items()}
 
 
