@@ -5,7 +5,7 @@
 
 include venv.mk
 
-.PHONY: lab test execute release check reset submit grade bench kit mutants
+.PHONY: lab test execute release check reset submit grade feedback bench kit mutants
 
 lab: $(STAMP)
 	$(RUN) -m workbook lab $(LANG_ARG) $(ARGS)
@@ -33,6 +33,10 @@ submit: $(STAMP)
 
 grade: $(STAMP)
 	$(RUN) -m workbook grade $(ARGS)
+
+# The graded feedback in one zip for an LMS's bulk upload (LMS=canvas or moodle; OUT=... to move it).
+feedback: $(STAMP)
+	$(RUN) -m workbook feedback $(if $(LMS),--lms $(LMS)) $(or $(OUT),build/feedback-$(LMS).zip) $(ARGS)
 
 # Mutation analysis: grade mutants of every solution region with the visible
 # checks and the hidden tests; prints the survivors and the two kill rates.

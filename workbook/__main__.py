@@ -27,6 +27,8 @@ COURSE_COMMANDS = {
     "mutants": ("workbook.release.mutants", "grade mutants of the solutions with the checks: the kill rates (make mutants)"),
     "course": ("workbook.grading.course", "build the nbgrader course folder (build/course)"),
     "grade": ("workbook.grading.grade", "grade submissions: grades.csv, feedback and a class report (make grade)"),
+    "feedback": ("workbook.grading.handback",
+                 "pack the feedback for Canvas's or Moodle's bulk upload: --lms canvas|moodle OUT (make feedback)"),
 }
 
 

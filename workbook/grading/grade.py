@@ -100,6 +100,8 @@ def from_zips(root, folder, assignment=ASSIGNMENT):
             problems.append(str(error))
     latest, dropped = intake.latest_per_student(unpacked)
     folders = {item.student: intake.write_submitted(item, root, assignment) for item in latest}
+    for item in latest:
+        intake.record_source(item, folder, root, assignment)
     notes = {item.student: item.notes for item in latest}
     return folders, problems + dropped, notes
 

@@ -33,6 +33,9 @@ MAX_BYTES = 32 * 2**20
 # What zipfile raises for a damaged, encrypted or oddly compressed zip, or one that cannot be opened.
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+# Where each graded submission came from, one JSON file per student: an LMS's bulk feedback
+# upload finds the student by the ids in that zip's name and folder (workbook.grading.handback).
+SOURCES = Path("grading") / "sources"
 RESUBMIT_HINT = "ask the student to run `make submit` (python -m workbook submit) and upload the new zip"
 
 
@@ -242,3 +245,22 @@ def write_submitted(item, root, assignment=ASSIGNMENT):
 def _same_files(folder, files):
     present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {"timestamp.txt"}
     return present == set(files) and all((folder / n).read_bytes() == d for n, d in files.items())
+
+
+def record_source(item, download, root, assignment=ASSIGNMENT):
+    """Record the path of the zip that ``item`` came from, relative to the ``download`` folder.
+
+    The path keeps the names the LMS gave the file and its folder, which carry its own ids.
+    """
+    path = Path(root) / SOURCES / assignment / f"{item.student}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"zip": Path(item.archive).relative_to(download).as_posix()}))
+
+
+def source_of(root, assignment, student):
+    """The recorded path of a student's graded zip in its LMS download, or None when none is recorded."""
+    try:
+        recorded = json.loads((Path(root) / SOURCES / assignment / f"{student}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return recorded.get("zip") if isinstance(recorded, dict) else None

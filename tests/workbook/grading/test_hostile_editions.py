@@ -203,8 +203,11 @@ def test_honest_student_is_filed_intact(filed):
 
 
 def test_nothing_is_written_outside_submitted(filed):
+    """Besides submitted/, intake writes only its record of each filed student's zip (for the hand-back)."""
     root, folders, _, _ = filed
-    assert sorted(p.name for p in root.iterdir()) == ["submitted"]
+    assert sorted(p.name for p in root.iterdir()) == ["grading", "submitted"]
+    recorded = sorted(p.relative_to(root) for p in (root / "grading").rglob("*") if p.is_file())
+    assert recorded == sorted(intake.SOURCES / ASSIGNMENT / f"{student}.json" for student in folders)
     assert all(folder.parent.parent == root / "submitted" for folder in folders.values())
     assert all(folder.name == ASSIGNMENT for folder in folders.values())
 
