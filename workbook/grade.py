@@ -34,6 +34,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from workbook import cluster, course, integrity, intake, report, sandbox, timings
+from workbook import feedbackpage
 from workbook import inbound as inbound_
 from workbook.course import ASSIGNMENT, COURSE_ID
 from workbook.names import ASSIGNMENT_ZH, STUDENT_ID
@@ -424,6 +425,7 @@ def main(argv=None):
             remote.close()
     for student, extra in notes.items():
         results[student].flags[:0] = extra
+    feedbackpage.write_all(root, args.assignment, results)
     args.out.mkdir(parents=True, exist_ok=True)
     report.export_nbgrader_csv(root, args.out / "nbgrader_grades.csv")
     table = report.collect(root, args.assignment, results)
