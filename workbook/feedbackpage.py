@@ -399,7 +399,8 @@ def _failures(task, say):
 def _failure(record, say):
     parts = ['<div class="failure">', _call(record, say)]
     if record.get("kind") == "error":
-        parts.append(f'<p>{say.label("page.error")}<code>{say.clean(record.get("mytensor") or record.get("message"))}</code></p>')
+        error = ": ".join(str(part) for part in (record.get("error_type"), record.get("message")) if part)
+        parts.append(f'<p>{say.label("page.error")}<code>{say.clean(error or record.get("mytensor"))}</code></p>')
     else:
         parts += [_pair(record, say), _why(record, say)]
     parts += [_where(record, say), _misconception(record.get("misconception"), say), "</div>"]

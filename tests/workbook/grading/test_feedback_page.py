@@ -131,6 +131,14 @@ def test_not_started_says_which_function_to_replace_and_nothing_side_by_side():
     assert language.text("page.total", "en", points="0", max="4") in page
 
 
+def test_a_cell_that_crashed_outside_a_check_shows_its_error_in_one_line():
+    crashed = record("Task 3.1", None, torch=None, mytensor=None, kind="error", error_type="NameError",
+                     message="name 'x' is not defined", why=None, hint=None, file=None, function=None)
+    page = feedbackpage.render("gus", [cell("Task 3.1", 0, 2, "failed", [crashed])], "en", {}, [])
+    assert "<code>NameError: name &#x27;x&#x27; is not defined</code>" in section(page, "task-3-1")
+    assert '<div class="pair">' not in page and "None" not in visible_text(page)
+
+
 def test_the_three_statuses_differ_in_word_and_in_colour():
     page = feedbackpage.render("dd", PARTIAL, "en", {}, [])
     badges = dict(re.findall(r'<span class="badge (\w+)">([^<]+)</span>', page))
