@@ -150,7 +150,7 @@ def reached_functions(root, assignment, reference=REFERENCE):
     key = _inputs_key(Path(root) / "source" / assignment, Path(reference) / course.PACKAGE)
     try:
         stored = json.loads(cache.read_text("utf-8"))
-        if stored.get("key") == key:
+        if stored.get("key") == key and isinstance(stored.get("cells"), dict):
             return stored["cells"]
     except (OSError, ValueError, AttributeError, KeyError):
         pass
@@ -218,7 +218,7 @@ class _Words:
         """``key``'s word and its colon, then a space in English (a full-width colon needs none)."""
         word = language.text(key, self.lang)
         colon = language.colon(word)
-        return html.escape(word + colon + (" " if colon == ":" else ""))
+        return f'<b class="label">{html.escape(word + colon)}</b>' + (" " if colon == ":" else "")
 
     def clean(self, value):
         """``value`` from a record, made :meth:`plain` and escaped."""
@@ -439,7 +439,7 @@ def _where(record, say):
 def _misconception(found, say):
     if not isinstance(found, dict) or not found.get("name"):
         return ""
-    about = f' {say.clean(found["about"])}' if found.get("about") else ""
+    about = f'<br>{say.clean(found["about"])}' if found.get("about") else ""
     return (f'<p class="misconception">{say.label("page.misconception")}'
             f'<strong>{say.clean(found["name"])}</strong>{about}</p>')
 
@@ -463,7 +463,9 @@ section.task { border-top: 2px solid #ddd; margin-top: 2rem; }
 .pair { display: flex; gap: 1rem; flex-wrap: wrap; }
 .side { flex: 1 1 20rem; min-width: 0; }
 .side h4 { margin: .3rem 0; }
-pre { background: #f4f4f4; padding: .5rem; overflow-x: auto; white-space: pre; margin: 0; }
+pre { background: #f4f4f4; padding: .5rem; white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+.label { display: inline-block; }
+.label::first-letter { text-transform: uppercase; }
 .misconception { background: #eef4ff; padding: .3rem .6rem; }
 """
 
