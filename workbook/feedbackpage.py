@@ -145,19 +145,28 @@ def _stub_task(function):
 
 
 def reached_functions(root, assignment, reference=REFERENCE):
-    """``{grade id: [[file name, function], ...]}`` from the cache, traced afresh when it is stale."""
+    """``{grade id: [[file name, function], ...]}`` from the cache, traced afresh when it is stale.
+
+    A reference that cannot run the course's cells gives ``{}`` (no earlier task is named), and the
+    cache says why; naming an earlier task is an extra that must not stop grading.
+    """
     cache = Path(root) / "grading" / f"reach-{assignment}.json"
     key = _inputs_key(Path(root) / "source" / assignment, Path(reference) / course.PACKAGE)
     try:
         stored = json.loads(cache.read_text("utf-8"))
         if stored.get("key") == key and isinstance(stored.get("cells"), dict):
             return stored["cells"]
-    except (OSError, ValueError, AttributeError, KeyError):
+    except (OSError, ValueError, AttributeError):
         pass
-    cells = _trace(Path(root) / "source" / assignment, reference)
+    try:
+        found = {"key": key, "cells": _trace(Path(root) / "source" / assignment, reference)}
+    except Exception as error:  # any failure of the reference run, whatever its type
+        found = {"key": key, "cells": {}, "error": f"{type(error).__name__}: {error}"}
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"key": key, "cells": cells}), "utf-8")
-    return cells
+    scratch = cache.with_name(cache.name + ".part")
+    scratch.write_text(json.dumps(found), "utf-8")
+    scratch.replace(cache)  # whole or not at all, should two runs on one course meet
+    return found["cells"]
 
 
 def _inputs_key(source, package):
@@ -168,18 +177,15 @@ def _inputs_key(source, package):
 
 
 def _trace(source, reference):
-    """One traced run of the course's graded cells on the reference; ``{}`` when the reference cannot run them."""
+    """One traced run of the course's graded cells on the reference: ``{grade id: [[file, function], ...]}``."""
     from workbook import mutants
 
+    # the cells run in a copy of the notebooks' folder: what they leave behind (Hypothesis's cache) stays there
+    with mutants.reference_copy(reference) as parent, tempfile.TemporaryDirectory(prefix="reach-") as scratch:
+        for notebook in Path(source).glob("*.ipynb"):
+            shutil.copyfile(notebook, Path(scratch) / notebook.name)
+        reached = mutants.reach(mutants.graded_cells(scratch), parent)
     cells = {}
-    try:
-        # the cells run in a copy of the notebooks' folder: what they leave behind (Hypothesis's cache) stays there
-        with mutants.reference_copy(reference) as parent, tempfile.TemporaryDirectory(prefix="reach-") as scratch:
-            for notebook in Path(source).glob("*.ipynb"):
-                shutil.copyfile(notebook, Path(scratch) / notebook.name)
-            reached = mutants.reach(mutants.graded_cells(scratch), parent)
-    except Exception:  # naming an earlier task is an extra: a reference that fails must not stop grading
-        return cells
     for (file, name), users in reached.items():
         for cell in users:
             cells.setdefault(cell.grade_id, []).append([file, name])
@@ -416,7 +422,8 @@ def _pair(record, say):
     if record.get("torch") is None and record.get("mytensor") is None:
         return ""
     columns = [(say.text("page.torch"), record.get("torch")), (say.text("page.yours"), record.get("mytensor"))]
-    cells = "".join(f'<div class="side"><h4>{title}</h4><pre>{say.clean(value)}</pre></div>' for title, value in columns)
+    cells = "".join(f'<div class="side"><h4>{title}</h4><pre>{say.clean(value)}</pre></div>'
+                    for title, value in columns)
     return f'<div class="pair">{cells}</div>'
 
 

@@ -10,7 +10,6 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -163,7 +162,8 @@ def test_a_chinese_edition_gets_a_chinese_page():
     for english in ("Total", "Student", "Status", "Points", "passed", "failed", "Not started", "gives", "hint",
                     "What differs", "Replace", "more failing", "notebooks"):
         assert english not in words, english
-    ours = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", " ", page, flags=re.S)  # torch's text and the calls stay as they are
+    # torch's text and the calls are code, which keeps its own punctuation
+    ours = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", " ", page, flags=re.S)
     assert half_width_marks(visible_text(ours)) == []
 
 
@@ -174,7 +174,8 @@ def test_a_failing_check_names_the_earlier_task_whose_function_it_uses():
                          ("Task 4.2", "expand_strides", "mytensor/broadcasting.py"),
                          ("Task 9.1", "_mse_loss", "mytensor/functional.py")]}
     tasks = [cell("Task 1.1", 2, 2, "passed"),
-             cell("Task 3.2", 0, 2, "not_started", [stub_record("Task 3.2", "3.2", "mytensor/pointwise.py", "_forward")]),
+             cell("Task 3.2", 0, 2, "not_started",
+                  [stub_record("Task 3.2", "3.2", "mytensor/pointwise.py", "_forward")]),
              cell("Task 4.1", 0, 2, "failed", [record("Task 4.1", "m.broadcast_shapes((2, 3), (3, 2))"),
                                                record("Task 4.1", "m.broadcast_shapes((1,), (4,))")]),
              cell("Task 4.2", 0, 2, "failed", [record("Task 4.2", "m.ones(2, 3).expand(3, 2, 3)")]),
@@ -231,7 +232,8 @@ def test_task_uses_come_from_one_traced_reference_run_cached_in_the_course(tmp_p
     tiny.write_package(source / "mytensor", tiny.STUB)
     uses = feedbackpage.task_uses(root, tiny.ASSIGNMENT, tmp_path / "reference")
     assert {cell: sorted(used) for cell, used in uses.items()} == {
-        "task-1-1": [("Task 1.1", "double", "mytensor/ops.py")], "task-1-2": [("Task 1.1", "double", "mytensor/ops.py")],
+        "task-1-1": [("Task 1.1", "double", "mytensor/ops.py")],
+        "task-1-2": [("Task 1.1", "double", "mytensor/ops.py")],
         "task-2-1": [("Task 1.1", "double", "mytensor/ops.py"), ("Task 2.1", "triple", "mytensor/ops.py")]}
     cache = root / "grading" / f"reach-{tiny.ASSIGNMENT}.json"
     traced = json.loads(cache.read_text())["cells"]["task-2-1"]
@@ -247,6 +249,7 @@ def test_task_uses_come_from_one_traced_reference_run_cached_in_the_course(tmp_p
     nb.cells[0].source += " (edited)"
     nbformat.write(nb, source / "x2_triple.ipynb")
     assert feedbackpage.task_uses(root, tiny.ASSIGNMENT, tmp_path / "reference") == {}  # retraced: reach refused
+    assert "traced again" in json.loads(cache.read_text())["error"]
     monkeypatch.undo()
     tasks = [cell("Task 1.1", 0, 2, "failed", [record("Task 1.1", "m.double(5)")]), cell("Task 2.1", 0, 3, "failed")]
     page = feedbackpage.render("fay", tasks, "en", uses, [])
