@@ -199,8 +199,7 @@ def render(student, tasks, lang, uses, notebooks, roots=()):
     """The page's HTML: the summary, then the details of every task not passed."""
     say = _Words(lang, roots)
     first = _first_failures(tasks)
-    details = [_task_section(task, say, _blamed(task, uses, first, tasks)) for task in tasks
-               if task.get("status") != "passed"]
+    details = [_task_section(task, say, _blamed(task, uses, first)) for task in tasks if _status(task) != "passed"]
     got, most = sum(_number(t.get("points")) for t in tasks), sum(_number(t.get("max")) for t in tasks)
     body = [f"<h1>{say.text('page.title')}</h1>", _identity(student, got, most, say),
             _summary(tasks, say), _notebook_links(notebooks, say)]
@@ -329,7 +328,7 @@ def _first_failures(tasks):
     return first
 
 
-def _blamed(task, uses, first, tasks):
+def _blamed(task, uses, first):
     """``[(task, function, file, status, record)]``: earlier tasks, not passed, whose functions this cell uses."""
     if _status(task) != "failed":
         return []
