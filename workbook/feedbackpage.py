@@ -413,8 +413,11 @@ def _failure(record, say):
 
 
 def _call(record, say):
-    call = record.get("call")
-    return f'<p class="call">{say.label("label.call")}<code>{say.clean(call)}</code></p>' if call else ""
+    """The failing call: inline code, or a block under its label when it takes several lines (helpers first)."""
+    call = say.clean(record.get("call")) if record.get("call") else ""
+    if "\n" in call:
+        return f'<p class="call">{say.label("label.call")}</p>\n<pre class="call">{call}</pre>'
+    return f'<p class="call">{say.label("label.call")}<code>{call}</code></p>' if call else ""
 
 
 def _pair(record, say):
@@ -472,6 +475,7 @@ section.task { border-top: 2px solid #ddd; margin-top: 2rem; }
 pre { background: #f4f4f4; padding: .5rem; white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
 .label { display: inline-block; }
 .label::first-letter { text-transform: uppercase; }
+pre.call { background: none; border-left: 2px solid #ccc; padding: 0 .6rem; }
 .misconception { background: #eef4ff; padding: .3rem .6rem; }
 """
 

@@ -138,6 +138,12 @@ def test_a_cell_that_crashed_outside_a_check_shows_its_error_in_one_line():
     assert '<div class="pair">' not in page and "None" not in visible_text(page)
 
 
+def test_a_call_of_several_lines_keeps_its_lines():
+    call = "def pair(m, a, b):\n    return m.broadcast_shapes(a, b)\npair(m, (3, 1), (1, 2))"
+    page = feedbackpage.render("hal", [cell("Task 4.1", 0, 2, "failed", [record("Task 4.1", call)])], "en", {}, [])
+    assert f'<pre class="call">{html.escape(call)}</pre>' in section(page, "task-4-1")
+
+
 def test_the_three_statuses_differ_in_word_and_in_colour():
     page = feedbackpage.render("dd", PARTIAL, "en", {}, [])
     badges = dict(re.findall(r'<span class="badge (\w+)">([^<]+)</span>', page))
