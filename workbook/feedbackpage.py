@@ -26,6 +26,7 @@ import html
 import json
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -158,6 +159,8 @@ def reached_functions(root, assignment, reference=REFERENCE):
             return stored["cells"]
     except (OSError, ValueError, AttributeError):
         pass
+    print("feedback pages: tracing which task functions each graded cell uses, once for this course "
+          f"(cached in {cache})", file=sys.stderr, flush=True)
     try:
         found = {"key": key, "cells": _trace(Path(root) / "source" / assignment, reference)}
     except Exception as error:  # any failure of the reference run, whatever its type
