@@ -27,7 +27,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from workbook import settings
-from workbook.grading import cluster, course, gradebook, intake, report, submission, timings
+from workbook.grading import cluster, course, feedback, gradebook, intake, report, submission, timings
 from workbook.grading import inbound as inbound_
 from workbook.grading.grader import Grader
 from workbook.grading.plaintext import printable
@@ -236,6 +236,7 @@ def main(argv=None):
     finally:
         if remote:
             remote.close()
+    feedback.write_all(root, args.assignment, results)
     args.out.mkdir(parents=True, exist_ok=True)
     gradebook.export_csv(root, args.out / "nbgrader_grades.csv")
     table = report.collect(root, args.assignment, results)
