@@ -933,9 +933,9 @@ BANK = (
        _sum_grad_axis_lost),
     _m("grad-overwritten", "7.2", (".grad overwritten instead of accumulated", ".grad 被覆盖而不是累加"),
        ("A leaf's .grad accumulates: each path through the graph and each backward() call adds to it, "
-        "so `x * x` gives `x.grad == 2 * x`, not x.",
+        "so `x * x` gives `x.grad == 2 * x`, not `x`.",
         "叶子节点的 .grad 是累加的：计算图中的每条路径、每次 backward() 都会加到它上面，"
-        "所以 `x * x` 给出的 x.grad 是 2 * x，而不是 x。"),
+        "所以 `x * x` 给出 `x.grad == 2 * x`，而不是 `x`。"),
        _grad_overwritten),
     _m("graph-from-leaves", "7.2", ("the graph run from the leaves up", "从叶子节点往上运行计算图"),
        ("The backward pass runs each node after every node that uses its output, from the output down: "

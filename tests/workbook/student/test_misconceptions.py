@@ -230,3 +230,164 @@ def test_a_recogniser_that_crashes_names_nothing(monkeypatch):
                                                  misconceptions.Misconception(entry.id, entry.tasks, entry.name,
                                                                               entry.about, lambda case: 1 / 0),))
     assert misconceptions.recognise(entry.tasks[0], "m.zeros(3, 4).stride()", (4, 1), (1, 4)) is None
+
+
+def test_the_module_examples_run():
+    import doctest
+
+    assert doctest.testmod(misconceptions, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+X = "X = torch.arange(12.).reshape(3, 4)"
+LEAVES = "x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True); y = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)"
+# What a sentence says torch does, run against torch: (id, set-up, expression, repr it gives or (type, words)
+# it raises, quotes of the sentence). A quote the English shows as code is in the Chinese too.
+CLAIMS = [
+    ("strides-reversed", "", "torch.zeros(3, 4).stride()", "(4, 1)", ["torch.zeros(3, 4).stride()", "(4, 1)", "(1, 4)"]),
+    ("strides-zero-size", "", "torch.zeros(2, 0, 3).stride()", "(3, 3, 1)", ["torch.zeros(2, 0, 3).stride()", "(3, 3, 1)"]),
+    ("strides-own-size", "", "torch.zeros(3, 4).stride()", "(4, 1)", ["torch.zeros(3, 4).stride()", "(4, 1)", "(12, 4)"]),
+    ("ragged-accepted", "", "torch.tensor([[1, 2], [3]])",
+     ("ValueError", "expected sequence of length 2 at dim 1 (got 1)"),
+     ["torch.tensor([[1, 2], [3]])", "ValueError: expected sequence of length 2 at dim 1 (got 1)"]),
+    ("ragged-dim-from-one", "", "torch.tensor([[1, 2], [3]])", ("ValueError", "at dim 1 "), ["[[1, 2], [3]]", "at dim 1"]),
+    ("empty-list-no-axis", "", "tuple(torch.tensor([]).shape)", "(0,)", ["`torch.tensor([])` has shape (0,)"]),
+    ("empty-list-no-axis", "", "tuple(torch.tensor([[], []]).shape)", "(2, 0)", ["`torch.tensor([[], []])` has shape (2, 0)"]),
+    ("infer-two-unknowns", "", "torch.arange(12).reshape(-1, -1)",
+     ("RuntimeError", "only one dimension can be inferred"), ["reshape(-1, -1)", "RuntimeError: only one dimension can be inferred"]),
+    ("infer-remainder-dropped", "", "torch.arange(12).reshape(-1, 5)", ("RuntimeError", "is invalid for input"), ["torch.arange(12).reshape(-1, 5)", "raises RuntimeError"]),
+    ("negative-size-accepted", "", "torch.arange(12).reshape(3, -2)",
+     ("RuntimeError", "invalid shape dimension -2"), ["reshape(3, -2)", "RuntimeError: invalid shape dimension -2"]),
+    ("negative-start-not-wrapped", X, "X[-2:].equal(X[1:])", "True", ["X[-2:]", "last 2 rows"]),
+    ("negative-slice-size", X, "X[2:1].shape[0]", "0", ["X[2:1]", "size 0"]),
+    ("slice-step-stride", X, "X[:, ::2].stride()", "(4, 2)", ["X[:, ::2]"]),
+    ("offset-not-scaled", X, "X[1:3].storage_offset()", "4", ["X[1:3]", "offset 4"]),
+    ("negative-index-not-wrapped", X, "X[-1].storage_offset() == (3 - 1) * X.stride(0)", "True", ["X[-1]"]),
+    ("setitem-whole-tensor", X + "; X[:2, :] = 12", "X[2].tolist()", "[8.0, 9.0, 10.0, 11.0]", ["X[:2, :] = 12", "the last row keeps its values"]),
+    ("view-ignores-transpose", "", "torch.arange(12).reshape(3, 4).t().reshape(12)[:3].tolist()", "[0, 4, 8]",
+     ["torch.arange(12).reshape(3, 4).t().reshape(12)", "0, 4, 8"]),
+    ("view-refused", "", "torch.arange(12).reshape(4, 3).t().view(3, 2, 2).stride()", "(1, 6, 3)", ["torch.arange(12).reshape(4, 3).t().view(3, 2, 2)", "strides (1, 6, 3)"]),
+    ("promotion-ignores-rank", "", "(torch.tensor([1, 2], dtype=torch.int16) + 5).dtype", "torch.int16",
+     ["torch.tensor([1, 2], dtype=torch.int16) + 5", "stays int16"]),
+    ("promotion-ignores-kind", "", "(torch.ones(2, dtype=torch.int16) + 2.5).dtype", "torch.float32", ["an int16 tensor + 2.5 is float32"]),
+    ("promotion-ignores-kind", "", "torch.get_default_dtype()", "torch.float32", ["float32, the default float dtype"]),
+    ("numpy-promotion", "", "(torch.ones(2) + torch.ones(2, dtype=torch.int64)).dtype", "torch.float32", ["torch keeps float32"]),
+    ("numpy-promotion", "", "(np.ones(2, np.float32) + np.ones(2, np.int64)).dtype", "dtype('float64')", ["numpy widens float32 with int64 to float64"]),
+    ("cat-first-dtype", "", "torch.cat((torch.ones(2, dtype=torch.int16), torch.ones(3, dtype=torch.float64))).dtype",
+     "torch.float64", ["joining an int16 and a float64 tensor gives float64"]),
+    ("cat-empty-not-skipped", "", "tuple(torch.cat((torch.ones(2, 3), torch.zeros(0), torch.ones(1, 3))).shape)",
+     "(3, 3)", ["cat((ones(2, 3), zeros(0), ones(1, 3)))", "shape (3, 3)"]),
+    ("cat-zero-dim", "", "torch.cat((torch.ones(2), torch.tensor(1.0)))",
+     ("RuntimeError", "zero-dimensional tensor (at position 1) cannot be concatenated"),
+     ["RuntimeError: zero-dimensional tensor (at position 1) cannot be concatenated"]),
+    ("sum-repeated-dim", "", "torch.ones(2, 3).sum(dim=(1, -1))",
+     ("RuntimeError", "dim 1 appears multiple times in the list of dims"), ["sum(dim=(1, -1))", "RuntimeError: dim 1 appears multiple times in the list of dims"]),
+    ("keepdim-ignored", "", "tuple(torch.ones(3, 4).sum(dim=1, keepdim=True).shape)", "(3, 1)", ["X.sum(dim=1, keepdim=True)", "shape (3, 1)"]),
+    ("sum-dtype-kept", "", "torch.ones(3, dtype=torch.int16).sum().dtype", "torch.int64", ["torch.ones(3, dtype=torch.int16).sum()", "is an int64 tensor"]),
+    ("sum-dtype-kept", "", "torch.tensor([True, True]).sum().dtype", "torch.int64", ["sum of a bool or integer tensor is int64"]),
+    ("sum-empty-dims", "", "torch.ones(2, 3).sum(dim=())", "tensor(6.)", ["torch.ones(2, 3).sum(dim=())", "tensor(6.)"]),
+    ("broadcast-left-aligned", "", "tuple(torch.broadcast_shapes((3,), (2, 1)))", "(2, 3)", ["(3,) and (2, 1) broadcast to (2, 3)"]),
+    ("broadcast-one-side", "", "tuple(torch.broadcast_shapes((3, 1), (1, 2)))", "(3, 2)", ["(3, 1) and (1, 2) broadcast to (3, 2)"]),
+    ("broadcast-one-beats-zero", "", "tuple(torch.broadcast_shapes((0,), (1,)))", "(0,)", ["(0,) and (1,) broadcast to (0,)"]),
+    ("broadcast-unchecked", "", "torch.zeros(2, 3) + torch.zeros(3, 2)", ("RuntimeError", "must match"), ["(2, 3) and (3, 2) raise RuntimeError"]),
+    ("expand-size-one-stride-zero", "", "torch.ones(3).expand(1, 3).stride()", "(3, 1)", ["torch.ones(3).expand(1, 3).stride()", "(3, 1)"]),
+    ("expand-left-aligned", "", "torch.ones(3, 1).expand(2, 3, 4).stride()", "(0, 1, 0)",
+     ["(3, 1)", "(2, 3, 4)", "stride 1"]),
+    ("inplace-not-written", "X = torch.zeros(2); Y = torch.ones(2); before = id(X); X += Y",
+     "(id(X) == before, X.tolist())", "(True, [1.0, 1.0])", ["after X += Y, X holds the sums"]),
+    ("inplace-cast-unchecked", "", "torch.zeros(2, dtype=torch.int64).add_(0.5)",
+     ("RuntimeError", "result type Float can't be cast to the desired output type Long"),
+     ["torch.zeros(2, dtype=torch.int64).add_(0.5)", "RuntimeError: result type Float can't be cast to the desired output type Long"]),
+    ("copy-shape-unchecked", "", "torch.zeros(2, 3).copy_(torch.ones(2))",
+     ("RuntimeError", "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"),
+     ["torch.zeros(2, 3).copy_(torch.ones(2))", "RuntimeError: The size of tensor a (3) must match the size of tensor b (2)"]),
+    ("copy-leaf-unchecked", "", "torch.ones(2, requires_grad=True).copy_(torch.zeros(2))",
+     ("RuntimeError", "a leaf Variable that requires grad is being used in an in-place operation."),
+     ["a leaf Variable that requires grad is being used in an in-place operation."]),
+    ("numpy-element-strides", "", "torch.arange(12, dtype=torch.float32).reshape(3, 4).t().stride()", "(1, 4)", ["transposed float32 tensor with strides (1, 4)"]),
+    ("numpy-element-strides", "", "torch.arange(12, dtype=torch.float32).reshape(3, 4).t().numpy().strides",
+     "(4, 16)", ["an array with strides (4, 16)"]),
+    ("numpy-copies", "X = torch.zeros(2); A = X.numpy(); A[0] = 5", "X[0].item()", "5.0", ["a write into the array shows in the tensor"]),
+    ("from-numpy-byte-strides", "A = np.arange(12, dtype=np.float32).reshape(3, 4)[1:, ::2]", "A.strides",
+     "(16, 8)", ["a float32 array with strides (16, 8)"]),
+    ("from-numpy-byte-strides", "A = np.arange(12, dtype=np.float32).reshape(3, 4)[1:, ::2]",
+     "torch.from_numpy(A).stride()", "(4, 2)", ["gives strides (4, 2)"]),
+    ("from-numpy-copies", "A = np.arange(12, dtype=np.float32).reshape(3, 4); B = torch.from_numpy(A[1:, ::2]); "
+     "A[2, 2] = -1", "(B.stride(), B[1, 1].item())", "((4, 2), -1.0)", ["A[1:, ::2]", "with strides (4, 2) that sees later writes into A"]),
+    ("item-count-unchecked", "", "torch.ones(2).item()",
+     ("RuntimeError", "a Tensor with 2 elements cannot be converted to Scalar"),
+     ["torch.ones(2).item()", "RuntimeError: a Tensor with 2 elements cannot be converted to Scalar"]),
+    ("int-rounds", "", "int(torch.tensor([3.5]))", "3", ["int(torch.tensor([3.5]))", "is 3"]),
+    ("int-rounds", "", "int(torch.tensor(-2.7))", "-2", ["int(torch.tensor(-2.7))", "is -2"]),
+    ("item-numpy-scalar", "", "type(torch.tensor([3.5]).item()).__name__", "'float'", ["torch.tensor([3.5]).item()", "is the float 3.5"]),
+    ("mul-grads-swapped", LEAVES + "; (x * y).sum().backward()", "(x.grad.equal(y.detach()), y.grad.equal(x.detach()))",
+     "(True, True)", ["x * y", "with respect to x is y, and with respect to y is x"]),
+    ("upstream-grad-ignored", LEAVES + "; g = torch.tensor([1.0, -2.0, 0.5]); (x * y).backward(g)",
+     "x.grad.equal(y.detach() * g)", "True", ["multiplied by the gradient of the output, g"]),
+    ("grad-sign-lost", LEAVES + "; (x / y).sum().backward()",
+     "torch.allclose(y.grad, -x.detach() / y.detach() ** 2)", "True", ["-x / y**2"]),
+    ("grad-sign-lost", LEAVES + "; ((x - y) ** 2).sum().backward()",
+     "torch.allclose(y.grad, -2 * (x.detach() - y.detach()))", "True", ["-2 (x - y)"]),
+    ("mm-grad-transposed", "x = torch.ones(3, 2, requires_grad=True); y = torch.arange(6.).reshape(2, 3).requires_grad_(); "
+     "g = torch.arange(9.).reshape(3, 3); (x @ y).backward(g)", "torch.equal(y.grad, x.detach().T @ g)", "True",
+     ["x.T @ g", "g.T @ x"]),
+    ("sum-grad-axis-lost", "x = torch.ones(3, 2, requires_grad=True); x.sum(dim=1).backward(torch.tensor([1., 2., 3.]))",
+     "x.grad.tolist()", "[[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]", ["sum(dim=1)"]),
+    ("grad-overwritten", "x = torch.tensor([1.0, 2.0], requires_grad=True); (x * x).sum().backward()",
+     "x.grad.equal(2 * x.detach())", "True", ["x.grad == 2 * x"]),
+    ("grad-overwritten", "x = torch.tensor([1.0, 2.0], requires_grad=True); x.sum().backward(); x.sum().backward()",
+     "x.grad.tolist()", "[2.0, 2.0]", ["each backward() call adds to it"]),
+    ("broadcast-grad-not-summed", "w = torch.ones(3, 1, requires_grad=True); (w * torch.ones(1, 4)).sum().backward()",
+     "w.grad.tolist()", "[[4.0], [4.0], [4.0]]", ["sum the output's gradient over the axes it was stretched along"]),
+    ("broadcast-grad-leading-kept", "s = torch.tensor(2.0, requires_grad=True); (s * torch.ones(3, 4)).sum().backward()",
+     "s.grad", "tensor(12.)", ["a 0-d input of a (3, 4) result gets the sum of all 12 gradients"]),
+    ("linspace-steps-not-intervals", "", "torch.linspace(0, 1, 5).tolist()", "[0.0, 0.25, 0.5, 0.75, 1.0]",
+     ["torch.linspace(0, 1, 5)", "0, 0.25, 0.5, 0.75, 1"]),
+    ("linspace-rounds", "", "torch.linspace(0, 10, 7, dtype=torch.int32).tolist()", "[0, 1, 3, 5, 6, 8, 10]",
+     ["torch.linspace(0, 10, 7, dtype=torch.int32)", "0, 1, 3, 5, 6, 8, 10"]),
+    ("linspace-integer-default", "", "torch.linspace(0, 1, 5).dtype", "torch.float32", ["torch.linspace(0, 1, 5)", "is float32"]),
+    ("mse-grad-not-averaged", LEAVES + "; torch.nn.functional.mse_loss(x, y).backward()",
+     "torch.allclose(x.grad, 2 * (x.detach() - y.detach()) / 3)", "True", ["2 (x - y) / n"]),
+    ("mse-grad-without-two", LEAVES + "; ((x - y) ** 2).sum().backward()",
+     "torch.allclose(x.grad, 2 * (x.detach() - y.detach()))", "True", ["2 (x - y)"]),
+    ("mse-not-reduced", "", "torch.nn.functional.mse_loss(torch.ones(3), torch.zeros(3)).ndim", "0", ["the loss of 3 elements is a 0-d tensor"]),
+    ("step-records-graph", "", "torch.ones(2, requires_grad=True).sub_(1)",
+     ("RuntimeError", "a leaf Variable that requires grad is being used in an in-place operation"),
+     ["a leaf that requires grad may only change in place there"]),
+    ("step-records-graph", "w = torch.ones(2, requires_grad=True)\nwith torch.no_grad():\n    w.sub_(1)",
+     "w.tolist()", "[0.0, 0.0]", ["no_grad()"]),
+    ("zero-grad-keeps-tensor", "w = torch.ones(2, requires_grad=True); w.sum().backward(); "
+     "opt = torch.optim.SGD([w], lr=0.1); opt.zero_grad()", "w.grad", "None", ["With set_to_none=True (the default) zero_grad sets .grad to None"]),
+    ("zero-grad-keeps-tensor", "w = torch.ones(2, requires_grad=True); w.sum().backward(); "
+     "opt = torch.optim.SGD([w], lr=0.1); opt.zero_grad(set_to_none=False)", "w.grad", "tensor([0., 0.])",
+     ["set_to_none=False"]),
+    ("relu-drops-nan", "", "torch.relu(torch.tensor([float('nan'), -1.0]))", "tensor([nan, 0.])", ["torch.relu(torch.tensor([float('nan'), -1.0]))", "tensor([nan, 0.])"]),
+    ("relu-grad-passes-all", "x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True); torch.relu(x).sum().backward()",
+     "x.grad.tolist()", "[0.0, 0.0, 1.0]", ["x == 0", "x > 0"]),
+    ("relu-grad-ignores-upstream", "x = torch.tensor([-1.0, 2.0], requires_grad=True); "
+     "torch.relu(x).backward(torch.tensor([5.0, 7.0]))", "x.grad.tolist()", "[0.0, 7.0]", ["returns g where the output is positive"]),
+]
+
+
+def _code_spans(text):
+    return re.findall(r"`([^`]*)`", text)
+
+
+@pytest.mark.parametrize("key, given, run, result, quotes", CLAIMS, ids=[f"{c[0]}-{i}" for i, c in enumerate(CLAIMS)])
+def test_what_a_sentence_says_torch_does_holds(key, given, run, result, quotes):
+    import torch
+
+    entry = next(entry for entry in misconceptions.BANK if entry.id == key)
+    english, chinese = entry.about["en"], entry.about["zh"]
+    assert quotes, "a claim quotes the words of the sentence it checks"
+    for quote in quotes:
+        assert quote in english.replace("`", "") or quote in english, f"{key}: the English does not say {quote!r}"
+        if any(quote in span for span in _code_spans(english)):
+            assert quote in chinese, f"{key}: the Chinese lacks the code {quote!r}"
+    namespace = {"torch": torch, "np": np}
+    exec(given, namespace)
+    if isinstance(result, str):
+        assert repr(eval(run, namespace)) == result
+    else:
+        with pytest.raises(Exception) as raised:
+            eval(run, namespace)
+        assert type(raised.value).__name__ == result[0] and result[1] in str(raised.value)
