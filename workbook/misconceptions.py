@@ -11,6 +11,11 @@ same bank serves a student's own notebook and the grader.
 the failing check's task matches: a failure that fits two is left unnamed
 rather than blamed on the wrong one.
 
+To add one: write its recogniser and its entry in :data:`BANK`, then, in
+tests/workbook/student/test_misconceptions.py, a crafted submission that makes
+the bug (a patch of the reference library) and a claim for each thing its
+sentence says torch does.
+
 Examples
 --------
 >>> import torch
@@ -931,16 +936,16 @@ BANK = (
         "broadcasting it to the input's shape.",
         "sum(dim=1) 的梯度每行一个值：先把求和的轴以大小 1 放回去，再广播成输入的形状。"),
        _sum_grad_axis_lost),
-    _m("grad-overwritten", "7.2", (".grad overwritten instead of accumulated", ".grad 被覆盖而不是累加"),
-       ("A leaf's .grad accumulates: each path through the graph and each backward() call adds to it, "
-        "so `x * x` gives `x.grad == 2 * x`, not `x`.",
-        "叶子节点的 .grad 是累加的：计算图中的每条路径、每次 backward() 都会加到它上面，"
+    _m("grad-overwritten", "7.2", ("gradients overwritten instead of accumulated", "梯度被覆盖而不是累加"),
+       ("Gradients add up: each path through the graph adds to a node's gradient and each backward() call adds "
+        "to a leaf's .grad, so `x * x` gives `x.grad == 2 * x`, not `x`.",
+        "梯度是累加的：计算图中的每条路径都会加到节点的梯度上，每次 backward() 都会加到叶子节点的 .grad 上，"
         "所以 `x * x` 给出 `x.grad == 2 * x`，而不是 `x`。"),
        _grad_overwritten),
-    _m("graph-from-leaves", "7.2", ("the graph run from the leaves up", "从叶子节点往上运行计算图"),
-       ("The backward pass runs each node after every node that uses its output, from the output down: "
-        "reverse the order in which the search finished the nodes.",
-        "反向传播在所有用到某个节点输出的节点之后才运行它，从输出往下走：要把搜索完成节点的顺序反过来。"),
+    _m("graph-from-leaves", "7.2", ("the nodes run in the wrong order", "节点的运行顺序不对"),
+       ("The backward pass runs each node once, after every node that uses its output, from the output down: "
+        "reverse the order in which the search finishes the nodes.",
+        "反向传播让每个节点只运行一次，并且在所有用到它输出的节点之后，从输出往下走：要把搜索完成节点的顺序反过来。"),
        _graph_from_leaves),
     _m("broadcast-grad-not-summed", "7.3", ("a gradient not summed over a broadcast axis",
                                             "梯度没有沿广播的轴求和"),
