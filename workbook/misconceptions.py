@@ -667,9 +667,9 @@ def _relu_grad_ignores_upstream(case):
 
 # --- the bank ----------------------------------------------------------------------------------------
 
-def _m(id, tasks, name, about, test):
+def _m(key, tasks, name, about, test):
     """One entry: ``name`` and ``about`` are ``(English, Chinese)``."""
-    return Misconception(id, tuple(f"Task {t}" for t in tasks.split()), dict(zip(("en", "zh"), name)),
+    return Misconception(key, tuple(f"Task {t}" for t in tasks.split()), dict(zip(("en", "zh"), name)),
                          dict(zip(("en", "zh"), about)), test)
 
 
