@@ -142,11 +142,11 @@ CASES = [
     ("grad-overwritten", "Task 7.2", "autograd.py", [
         ("                grads[edge] = input_grad if previous is None else previous + input_grad\n",
          "                grads[edge] = input_grad\n")]),
-    ("graph-from-leaves", "Task 7.2", "autograd.py", [
+    ("node-before-its-gradient", "Task 7.2", "autograd.py", [
         ("    return order[::-1]\n", "    return order\n")]),
     ("broadcast-grad-not-summed", "Task 7.3", "autograd.py", [
         ("    return grad.sum(axis=tuple(range(extra)) + stretched).reshape(shape)\n", "    return grad\n")]),
-    ("broadcast-grad-leading-kept", "Task 7.3", "autograd.py", [
+    ("broadcast-grad-wrong-axes", "Task 7.3", "autograd.py", [
         ("    return grad.sum(axis=tuple(range(extra)) + stretched).reshape(shape)\n",
          "    return grad.sum(axis=stretched, keepdims=True).reshape(shape)\n")]),
     ("linspace-steps-not-intervals", "Task 8.1", "spacing.py", [
@@ -560,7 +560,7 @@ CLAIMS = [
      "w.grad.tolist()",
      "[[4.0], [4.0], [4.0]]",
      ["sum the output's gradient over the axes it was stretched along"]),
-    ("broadcast-grad-leading-kept",
+    ("broadcast-grad-wrong-axes",
      "s = torch.tensor(2.0, requires_grad=True); (s * torch.ones(3, 4)).sum().backward()",
      "s.grad",
      "tensor(12.)",
