@@ -216,7 +216,8 @@ def _ragged_dim_from_one(case):
 
 def _empty_list_no_axis(case):
     e, a = case.first
-    return _is_torch(e) and 0 in _shape(e) and (_is_raised(a) or (_is_snapshot(a) and 0 not in _shape(a)))
+    return _is_torch(e) and 0 in _shape(e) and (
+        (_is_raised(a) and a.type_name == "TypeError") or (_is_snapshot(a) and 0 not in _shape(a)))
 
 
 def _infer_two_unknowns(case):
