@@ -318,13 +318,21 @@ def test_the_reference_passes_every_check_and_names_nothing(reference, spied):
     assert looked_up == []
 
 
-def test_a_recogniser_that_crashes_names_nothing(monkeypatch):
-    entry = misconceptions.BANK[0]
-    monkeypatch.setattr(misconceptions, "BANK", (entry._replace(test=lambda case: 1 / 0)
-                                                 if hasattr(entry, "_replace") else
-                                                 misconceptions.Misconception(entry.id, entry.tasks, entry.name,
-                                                                              entry.about, lambda case: 1 / 0),))
-    assert misconceptions.recognise(entry.tasks[0], "m.zeros(3, 4).stride()", (4, 1), (1, 4)) is None
+def test_a_recogniser_that_crashes_leaves_the_others_and_the_message_whole(monkeypatch):
+    entry = next(entry for entry in misconceptions.BANK if entry.id == "strides-reversed")
+    assert misconceptions.recognise("Task 1.1", "m.zeros(3, 4).stride()", (4, 1), (1, 4)).id == entry.id
+    crashing = misconceptions.Misconception("crashes", entry.tasks, entry.name, entry.about, lambda case: 1 / 0)
+    monkeypatch.setattr(misconceptions, "BANK", (crashing, entry))
+    assert misconceptions.recognise("Task 1.1", "m.zeros(3, 4).stride()", (4, 1), (1, 4)).id == entry.id
+    monkeypatch.setattr(checks.misconceptions, "matching", lambda *args: 1 / 0)
+    message = checks.failure_message("Task 1.1", "m.zeros(3, 4).stride()", (4, 1), (1, 4), "strides differ")
+    assert "Task 1.1" in message and "(1, 4)" in message
+
+
+def test_a_failure_that_two_recognisers_match_is_left_unnamed(monkeypatch):
+    entry = next(entry for entry in misconceptions.BANK if entry.id == "strides-reversed")
+    monkeypatch.setattr(misconceptions, "BANK", (entry, entry))
+    assert misconceptions.recognise("Task 1.1", "m.zeros(3, 4).stride()", (4, 1), (1, 4)) is None
 
 
 def test_the_module_examples_run():
