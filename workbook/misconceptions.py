@@ -701,9 +701,10 @@ BANK = (
         "不是 (12, 4)。"),
        _strides_own_size),
     _m("ragged-accepted", "1.2", ("ragged nested lists accepted", "接受了参差不齐的嵌套列表"),
-       ("Every list at one depth must have the length of the first: `torch.tensor([[1, 2], [3]])` raises "
+       ("Once the first lists give a shape that holds any element, every list at one depth must be as long as "
+        "the first: `torch.tensor([[1, 2], [3]])` raises "
         "`ValueError: expected sequence of length 2 at dim 1 (got 1)`.",
-        "同一层的每个列表都要和第一个一样长：`torch.tensor([[1, 2], [3]])` 抛出 "
+        "只要从第一个列表读出的形状里有元素，同一层的每个列表就都要和第一个一样长：`torch.tensor([[1, 2], [3]])` 抛出 "
         "`ValueError: expected sequence of length 2 at dim 1 (got 1)`。"),
        _ragged_accepted),
     _m("ragged-dim-from-one", "1.2", ("depth counted from 1", "层数从 1 开始数"),
@@ -887,9 +888,9 @@ BANK = (
         "信息是 `a leaf Variable that requires grad is being used in an in-place operation.`"),
        _copy_leaf_unchecked),
     _m("numpy-element-strides", "6.1", ("element strides given to numpy", "把元素步幅交给了 numpy"),
-       ("numpy's strides count bytes: the transposed float32 tensor with strides (1, 4) becomes an array with "
-        "strides (4, 16).",
-        "numpy 的步幅以字节计：步幅为 (1, 4) 的转置 float32 张量变成步幅为 (4, 16) 的数组。"),
+       ("numpy's strides count bytes: a transposed 3 x 4 float32 tensor, with strides (1, 4), becomes an array "
+        "with strides (4, 16).",
+        "numpy 的步幅以字节计：转置后的 3 x 4 float32 张量步幅为 (1, 4)，变成数组后步幅为 (4, 16)。"),
        _numpy_element_strides),
     _m("numpy-copies", "6.1", ("numpy() returns a copy", "numpy() 返回了副本"),
        ("numpy() shares the tensor's memory: a write into the array shows in the tensor.",
