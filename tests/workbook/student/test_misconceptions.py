@@ -226,6 +226,13 @@ def test_the_chinese_uses_the_glossary_and_full_width_punctuation():
     assert not wrong
 
 
+def test_the_bank_ships_to_students_without_a_line_of_a_solution():
+    from workbook import release
+
+    shipped = {f"workbook/{name}": (ROOT / "workbook" / name).read_bytes() for name in ("misconceptions.py", "checks.py")}
+    assert release.leaks(ROOT, shipped) == []
+
+
 def test_every_misconception_has_a_crafted_submission():
     assert {case[0] for case in CASES} == {entry.id for entry in misconceptions.BANK}
 
