@@ -29,7 +29,7 @@ import textwrap
 
 import numpy as np
 
-from . import language
+from . import language, misconceptions
 from .language import text
 from .tasks import parse_stub_message
 
@@ -436,7 +436,15 @@ def _mismatch_parts(task, call, expected, actual, why):
              _side_by_side(_safe_repr(expected), _safe_repr(actual)), ""]
     if why == text("why.messages") and "torch" in expected.message:
         parts.insert(-1, text("check.says_mytensor"))
+    found = _misconception(task, call, expected, actual)
+    if found is not None:
+        parts.insert(-1, text("check.misconception", name=found.name, about=found.about))
     return parts
+
+
+def _misconception(task, call, expected, actual):
+    """The known misconception this failure shows (``.id``, ``.name``, ``.about``), or None."""
+    return misconceptions.recognise(task, call, expected, actual)
 
 
 def failure_message(task, call, expected, actual, why, hint=None, file=None):

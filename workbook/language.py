@@ -194,6 +194,7 @@ MESSAGES = {
                          "{task}：mytensor 的结果与 torch 不一致（{why}）。"),
     "check.says_mytensor": _m("(mytensor's message says mytensor wherever torch's says torch)",
                               "（torch 的信息里写 torch 的地方，mytensor 的信息要写 mytensor）"),
+    "check.misconception": _m("Known misconception: {name}. {about}", "常见误区：{name}。{about}"),
     "label.call": _m("call", "调用"),
     "label.hint": _m("hint", "提示"),
     "label.edit": _m("edit", "修改"),
