@@ -2,7 +2,7 @@
 
 For every misconception, a crafted submission (the reference library with one
 small textual patch) is graded in-process with its task's check cells, visible
-and then hidden, as ``workbook.mutants`` grades a mutant; the failure text must
+and then hidden, as ``workbook.release.mutants`` grades a mutant; the failure text must
 name that misconception and no other. All cases share one copy of the
 reference, patched and restored in turn.
 """
@@ -12,11 +12,13 @@ import re
 import numpy as np
 import pytest
 
-from tests.test_glossary import axis_words, glossary, missing_terms
-from tests.test_zh_punctuation import half_width_marks
-from workbook import checks, language, misconceptions, mutants, progress, wire
+from tests.workbook.release.test_glossary import axis_words, glossary, missing_terms
+from tests.workbook.release.test_zh_punctuation import half_width_marks
+from workbook import checks, language, misconceptions, check as task_check
+from workbook.release import mutants
+from workbook.sandbox import wire
 
-ROOT = mutants.ROOT
+ROOT = mutants.REPO
 # (misconception id, task whose cells grade it, file of solutions/mytensor, [(text, replacement), ...])
 CASES = [
     ("strides-reversed", "Task 1.1", "_layout.py", [
@@ -227,10 +229,10 @@ def test_the_chinese_uses_the_glossary_and_full_width_punctuation():
 
 
 def test_the_bank_ships_to_students_without_a_line_of_a_solution():
-    from workbook import release
+    from workbook.release import audit
 
     shipped = {f"workbook/{name}": (ROOT / "workbook" / name).read_bytes() for name in ("misconceptions.py", "checks.py")}
-    assert release.leaks(ROOT, shipped) == []
+    assert audit.leaks(ROOT, shipped) == []
 
 
 def test_every_misconception_has_a_crafted_submission():
@@ -248,7 +250,7 @@ def reference():
 def spied(monkeypatch):
     """Record each cell's full outcome and each failure that was looked up in the bank."""
     outcomes, looked_up = [], []
-    describe, lookup = progress.describe, checks._misconception
+    describe, lookup = task_check.describe, checks._misconception
 
     def record_outcome(*args):
         outcomes.append(describe(*args))
@@ -258,7 +260,7 @@ def spied(monkeypatch):
         looked_up.append((task, call, expected, actual))
         return lookup(task, call, expected, actual)
 
-    monkeypatch.setattr(progress, "describe", record_outcome)
+    monkeypatch.setattr(task_check, "describe", record_outcome)
     monkeypatch.setattr(checks, "_misconception", record_lookup)
     monkeypatch.setenv(language.ENV, "en")
     return outcomes, looked_up
