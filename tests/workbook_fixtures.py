@@ -105,3 +105,13 @@ def side_by_side_cells(path):
 
     cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
     return [check.cell_source(c) for c in cells if c.get("cell_type") == "code" and check._role(c) in ("setup", "twin")]
+
+
+def orphan_cgroups():
+    """The sandboxes' control groups whose grading process is gone: none may outlive it.
+
+    A group is named ``workbook-<grader pid>-...``; a group of a grader that
+    still runs (another grading run on this machine) is not an orphan.
+    """
+    found = list(Path("/sys/fs/cgroup").glob("*/workbook-*")) + list(Path("/sys/fs/cgroup").glob("workbook-*"))
+    return [path for path in found if not Path(f"/proc/{path.name.split('-')[1]}").exists()]

@@ -8,8 +8,9 @@ the submitted ``mytensor`` and runs the student side of every check (see
   with the grader (``--die-with-parent``), a new session;
 * an allowlist of read-only files: the interpreter, its standard library and
   the shared libraries it and numpy load; of the project only a private copy
-  (0700, the sandbox user's) of the submission's ``mytensor/``, the trusted
-  ``workbook`` package and numpy; torch, the course, the hidden tests, the
+  (0700, the sandbox user's) of the submission's ``mytensor/``, the top level
+  and ``sandbox/`` of the trusted ``workbook`` package, and numpy; torch, the
+  course, ``workbook``'s grading and release code, the hidden tests, the
   gradebook and ``$HOME`` are not there; the one writable place is a small
   private ``/tmp``; bwrap starts with a minimal environment;
 * hard resource limits equal to the soft ones (memory, CPU, file size,
@@ -217,8 +218,27 @@ def _python_view():
     for name in ("numpy", "numpy.libs"):
         if (site / name).is_dir():
             args += ["--ro-bind", str(_reachable(site / name)), str(lib / name)]
-    trusted = Path(workbook.__file__).resolve().parent
-    return args + ["--ro-bind", str(_reachable(trusted)), str(INSIDE / "trusted" / "workbook")]
+    return args + ["--ro-bind", str(_trusted_view()), str(INSIDE / "trusted" / "workbook")]
+
+
+# The rooms of ``workbook`` that the inside imports; grading/ and release/ stay out of the sandbox's view.
+TRUSTED_ROOMS = ("sandbox",)
+
+
+def _trusted_view():
+    """A copy of what the inside needs of ``workbook``: its top level and :data:`TRUSTED_ROOMS`, readable by all."""
+    source = Path(workbook.__file__).resolve().parent
+    if source not in _staged:
+        target = stage_home() / "trusted-workbook"
+        if not target.exists():
+            _copy_tree(source, target, ignore=_outside_the_view)
+        _staged[source] = target
+    return _staged[source]
+
+
+def _outside_the_view(folder, names):
+    top = Path(folder) == Path(workbook.__file__).resolve().parent
+    return [name for name in names if name == "__pycache__" or (top and "." not in name and name not in TRUSTED_ROOMS)]
 
 
 def _interpreter():
@@ -275,14 +295,14 @@ def stage_home():
     return _home[0]
 
 
-def _copy_tree(source, target):
+def _copy_tree(source, target, ignore=shutil.ignore_patterns("__pycache__")):
     """Copy with hard links where the file system allows (fast), else plain copies."""
     partial = target.with_name(target.name + f".{os.getpid()}")
     try:
-        shutil.copytree(source, partial, copy_function=os.link, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source, partial, copy_function=os.link, ignore=ignore)
     except OSError:
         shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(source, partial, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source, partial, ignore=ignore)
     os.chmod(partial, 0o755)
     try:
         os.replace(partial, target)

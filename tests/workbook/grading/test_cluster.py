@@ -226,8 +226,8 @@ def test_waiting_sleeps_and_workers_run_with_the_readme_settings(tmp_path):
             assert not future.done() and time.monotonic() - start >= 0.9
             remote.settle(future, 60)
             assert future.done() and time.monotonic() - start >= 2.9
-            settings = remote.client.run(dask.config.get, "distributed")
-            assert [s["worker"]["profile"]["enabled"] for s in settings.values()] == [False], "the settings of docs/cluster.md"
+            found = remote.client.run(dask.config.get, "distributed")
+            assert [s["worker"]["profile"]["enabled"] for s in found.values()] == [False], "the settings of docs/cluster.md"
         finally:
             remote.close()
 

@@ -20,7 +20,7 @@ from workbook.names import REPO
 
 from tests.grading import tiny
 from workbook import settings
-from workbook.grading import course, grade, intake, integrity, report
+from workbook.grading import course, grade, intake, integrity, report, submission
 from workbook.names import ASSIGNMENT
 
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -349,7 +349,7 @@ def test_a_member_name_reaches_the_csv_report_and_terminal_escaped_and_capped(tm
                    [*ALLOWED.items(), (HOSTILE_NAME, ""), (f"junk/{'y' * 5000}.txt", "")], _student("x"))
     notes = intake.read_zip(archive).notes
     table = report.Table(["x1"], {"x1": 1}, [], {})
-    table.rows.append(report._row(table, "x", None, notes))
+    table.rows.append(report._row("x", submission.Result("x", notes=notes)))
     report.write_csv(table, tmp_path / "grades.csv")
     report.write_html(table, [f"{archive}: {HOSTILE_NAME}"], tmp_path / "report.html")
     printed = report.summary(table, [HOSTILE_NAME], tmp_path, tmp_path)
@@ -362,7 +362,7 @@ def test_a_member_name_reaches_the_csv_report_and_terminal_escaped_and_capped(tm
 @pytest.mark.parametrize("flag", ["=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"])
 def test_a_cell_that_a_spreadsheet_would_run_starts_with_a_quote(tmp_path, flag):
     table = report.Table(["x1"], {"x1": 1}, [], {})
-    table.rows.append(report._row(table, "x", None, [flag]))
+    table.rows.append(report._row("x", submission.Result("x", notes=[flag])))
     report.write_csv(table, tmp_path / "grades.csv")
     with open(tmp_path / "grades.csv", newline="") as out:
         header, row = list(csv.reader(out))

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 from tests.grading import tiny
+from workbook_fixtures import orphan_cgroups
 from workbook import settings
 from workbook.grading import course, grade, integrity, report, submission
 
@@ -343,7 +344,7 @@ def test_nothing_reached_the_network(graded):
 
 def test_no_process_outlives_grading(graded):
     """The detached ``sleep`` (and the fork bomb's children) died with the sandbox; so did its control groups."""
-    assert not list(Path("/sys/fs/cgroup").glob("*/workbook-*")) + list(Path("/sys/fs/cgroup").glob("workbook-*"))
+    assert orphan_cgroups() == []
     left = []
     for entry in Path("/proc").iterdir():
         try:
@@ -379,9 +380,17 @@ def test_escape_attempt_leaves_gradebook_and_submissions(tmp_path, graded):
     results = grade.grade_all(root, folders, settings.read(), 1, tiny.ASSIGNMENT, timeout=300)
     after = _snapshot(root / "submitted")
     assert {k: v for k, v in after.items() if not k.startswith("escape/")} == submitted_before
-    table = report.collect(root, tiny.ASSIGNMENT, {**{s: submission.Result(s) for s in rows}, **results})
-    totals = {row["student_id"]: row["total"] for row in table.rows}
-    assert totals["honest"] == FULL and totals["torch-direct"] == 0
+    assert results["escape"].graded
+    stored = _course_totals(root)
+    assert stored["honest"] == FULL and stored["torch-direct"] == 0
+
+
+def _course_totals(root):
+    """Each student's total as the course gradebook holds it."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url(root), course.COURSE_ID) as gb:
+        return {s.student.id: s.score for s in gb.find_assignment(tiny.ASSIGNMENT).submissions}
 
 
 def test_static_scan_finds_each_torch_route(tmp_path):
