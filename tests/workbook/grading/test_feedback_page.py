@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from tests.grading import tiny
-from tests.test_zh_punctuation import half_width_marks
+from tests.workbook.release.test_zh_punctuation import half_width_marks
 from workbook.grading import course, feedback, grade
 from workbook import language
 

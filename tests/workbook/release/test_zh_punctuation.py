@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from test_glossary import translated_cells
+from tests.workbook.release.test_glossary import translated_cells
 from workbook import language
 from workbook.names import REPO as ROOT
 
