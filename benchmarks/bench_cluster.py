@@ -3,7 +3,7 @@
 Both grade the same batch of reference submissions (8 by default) of the
 full workbook (``--tiny``: the test assignment) on this machine: once with the
 local pool of two graders and once through a Dask scheduler with two
-one-thread workers on 127.0.0.1 (with ``workbook/dask-grading.yaml``, as
+one-thread workers on 127.0.0.1 (with ``workbook/grading/dask-grading.yaml``, as
 docs/cluster.md says), started afresh for each run, so both start
 their graders cold (the start of the Dask processes and the course build are
 not timed). ``--rounds 2`` alternates them twice, so a change in the machine's

@@ -15,7 +15,7 @@ from workbook.grading import course
 DASK = Path(sys.executable).parent / "dask"
 
 
-DASK_SETTINGS = course.REPO / "workbook" / "dask-grading.yaml"
+DASK_SETTINGS = course.REPO / "workbook" / "grading" / "dask-grading.yaml"
 
 
 def cluster_env():
