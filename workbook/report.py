@@ -278,12 +278,17 @@ def write_html(table, problems, path):
     Path(path).write_text(
         "<!doctype html><meta charset='utf-8'><title>mytensor workbook: class report</title>"
         f"<style>{STYLE}</style><h1>Class report</h1>"
-        f"<p>{len(submitted)} submissions; {len(table.rows) - len(submitted)} students of the roster did not submit.</p>"
+        f"<p>{_count_line(table, submitted)}</p>"
         f"<img alt='per task: passed, failed, not started; the totals' src='data:image/png;base64,{image}'>"
         f"{_tasks_html(table)}{_clusters_html(table)}{_missing_html(table)}"
         f"<h2>Intake: zips that could not be read, superseded zips, ids to check</h2><ul>{issues}</ul>"
         f"{_scores_html(table)}", encoding="utf-8"
     )
+
+
+def _count_line(table, submitted):
+    missing = len(table.rows) - len(submitted)
+    return f"{len(submitted)} submissions" + (f"; {missing} students of the roster did not submit." if missing else ".")
 
 
 def _tasks_html(table):
