@@ -442,7 +442,8 @@ def write_class(batch, args, root, class_list, problems):
 def class_line(table):
     """What ``grades.csv`` holds now, over every batch."""
     graded = len([row for row in table.rows if row["status"] != classbook.NOT_SUBMITTED])
-    return f"class so far: {graded} students graded, {len(table.rows) - graded} on the roster did not submit"
+    return (f"class so far: {graded} students graded, {len(table.rows) - graded} on the roster did not submit "
+            f"(grades.csv, tasks.csv, clusters.csv, report.html)")
 
 
 def main(argv=None):
