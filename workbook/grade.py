@@ -424,7 +424,7 @@ def _roster(args, folders):
 def _origin(args, root):
     """Where this batch's rows come from: the course, the assignment, and the batch (folder and time)."""
     graded_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    source = "exchange" if args.exchange else args.submissions.name
+    source = "exchange" if args.exchange else printable(args.submissions.name)
     return {"course": str(root), "assignment": args.assignment, "batch": {"source": source, "graded_at": graded_at}}
 
 
