@@ -17,6 +17,8 @@ from workbook.names import STUDENT_ID
 FOLDER = "class"
 ROSTER = "roster.json"
 NOT_SUBMITTED = "not submitted"
+# A graded id that the roster lacks is most often a student who typed another id into `make submit`.
+OFF_ROSTER = "not on the roster: check the id"
 
 
 def folder(out):
@@ -81,12 +83,16 @@ def merge(table, out, origin, roster=None):
     """The whole class: ``table``'s rows (this batch) over the stored ones, and the roster's missing students.
 
     ``roster`` (a list of ids) replaces the stored roster; None keeps the last one given.
+    A graded student missing from the roster is flagged (not stored: a later roster may list them).
     """
     save(out, table.rows, origin)
     if roster is not None:
         save_roster(out, roster)
-    rows = load(out, origin)
+    rows, listed = load(out, origin), load_roster(out)
     graded = {row["student_id"] for row in rows}
-    missing = [not_submitted(s) for s in load_roster(out) or [] if s not in graded]
+    missing = [not_submitted(s) for s in listed or [] if s not in graded]
+    for row in rows if listed is not None else []:
+        if row["student_id"] not in listed:
+            row["flags"] = [*row["flags"], OFF_ROSTER]
     table.rows = sorted(rows + missing, key=lambda row: row["student_id"])
     return table

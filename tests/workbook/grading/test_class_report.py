@@ -171,7 +171,7 @@ def test_the_students_text_is_escaped_and_the_page_stands_alone(tmp_path):
 
 def test_a_later_batch_replaces_its_own_students_and_keeps_the_others(tmp_path):
     first = table_of({s: CLASS[s] for s in ("ada", "bo")})
-    classbook.merge(first, tmp_path, ORIGIN, roster=["ada", "bo", "cy", "dee"])
+    classbook.merge(first, tmp_path, ORIGIN, roster=["ada", "bo", "dee"])
     late = {"bo": result("bo", [task("task-1-1", 2.0, "passed"), task("task-1-2", 1.0, "passed")]), "cy": CLASS["cy"]}
     later = {**ORIGIN, "batch": {"source": "late", "graded_at": "2026-01-02 10:00 UTC"}}
     merged = classbook.merge(table_of(late), tmp_path, later)
@@ -180,6 +180,7 @@ def test_a_later_batch_replaces_its_own_students_and_keeps_the_others(tmp_path):
     assert rows["bo"]["total"] == 3.0 and rows["bo"]["batch"]["source"] == "late"
     assert rows["ada"]["batch"]["source"] == "in" and rows["cy"]["batch"]["source"] == "late"
     assert rows["dee"]["status"] == classbook.NOT_SUBMITTED, "the roster given first is kept"
+    assert [s for s, row in rows.items() if classbook.OFF_ROSTER in row["flags"]] == ["cy"]
     report.write_csv(merged, tmp_path / "grades.csv")
     dee = [row for row in read_csv(tmp_path / "grades.csv") if row[0] == "dee"][0]
     assert dee[1] == "" and dee[-2:] == [classbook.NOT_SUBMITTED, ""]
