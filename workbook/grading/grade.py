@@ -15,6 +15,7 @@ says how to get one; ``--no-sandbox`` grades anyway and marks every row
 """
 
 import argparse
+import copy
 import dataclasses
 import datetime
 import queue
@@ -27,7 +28,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from workbook import settings
-from workbook.grading import cluster, course, feedback, gradebook, intake, report, submission, timings
+from workbook.grading import (
+    classbook, cluster, clusters, course, feedback, gradebook, intake, report, roster, submission, timings,
+)
 from workbook.grading import inbound as inbound_
 from workbook.grading.grader import Grader
 from workbook.grading.plaintext import printable
@@ -196,6 +199,11 @@ def parse(argv):
     parser.add_argument("--out", type=Path, default=course.REPO / "build" / "grades", help="where grades.csv and report.html go")
     parser.add_argument("--assignment", default=ASSIGNMENT, help="assignment name (default %(default)s)")
     parser.add_argument("--timeout", type=int, default=STUDENT_TIMEOUT, help="seconds allowed per submission")
+    parser.add_argument("--roster", type=Path, metavar="FILE",
+                        help="the class list: one student id a line, or an LMS's CSV export (Canvas, Moodle); "
+                        "who did not submit gets a row. Kept for later batches into the same --out")
+    parser.add_argument("--roster-column", metavar="NAME",
+                        help="the roster's column that holds the student ids (default: found from the header)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="grade without the sandbox (rows are marked UNSANDBOXED); only for trusted code")
     args = parser.parse_args(argv)
@@ -217,6 +225,41 @@ def check_sandbox(config, here=True):
         raise SystemExit(f"error: student code cannot be sandboxed here: {error}") from None
 
 
+def _roster(args, folders):
+    """The roster's ids (None without ``--roster``); read before grading, so a bad roster costs no time."""
+    if args.roster is None:
+        if args.roster_column:
+            raise SystemExit("error: --roster-column names a column of --roster FILE: give the roster too")
+        return None
+    known = set(folders) | classbook.stored_ids(args.out)
+    return roster.read(args.roster, args.roster_column, known)
+
+
+def _origin(args, root):
+    """Where this batch's rows come from: the course, the assignment, and the batch (folder and time)."""
+    graded_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    source = "exchange" if args.exchange else printable(args.submissions.name)
+    return {"course": str(root), "assignment": args.assignment, "batch": {"source": source, "graded_at": graded_at}}
+
+
+def write_class(batch, args, root, class_list, problems):
+    """Merge this batch into the class kept in ``--out``; write grades.csv, tasks.csv, clusters.csv, report.html."""
+    table = classbook.merge(copy.copy(batch), args.out, _origin(args, root), class_list)
+    report.feedback_links(table, root, args.assignment, args.out)
+    report.write_csv(table, args.out / "grades.csv")
+    report.write_tasks_csv(table, args.out / "tasks.csv")
+    report.write_clusters_csv(clusters.by_task(table), args.out / "clusters.csv")
+    report.write_html(table, problems, args.out / "report.html")
+    return table
+
+
+def class_line(table):
+    """What ``grades.csv`` holds now, over every batch."""
+    graded = len([row for row in table.rows if row["status"] != classbook.NOT_SUBMITTED])
+    return (f"class so far: {graded} students graded, {len(table.rows) - graded} on the roster did not submit "
+            f"(grades.csv, tasks.csv, clusters.csv, report.html)")
+
+
 def main(argv=None):
     """Grade every submission; write grades.csv, nbgrader_grades.csv and report.html."""
     args = parse(argv)
@@ -231,6 +274,8 @@ def main(argv=None):
             folders, problems, notes = from_exchange(root, args.assignment, not args.any_owner)
         else:
             folders, problems, notes = from_zips(root, args.submissions.resolve(), args.assignment)
+        class_list = _roster(args, folders)
+        classbook.load(args.out, _origin(args, root))  # rows of another class stop the run before grading
         jobs = args.jobs or (remote.threads() if remote else 1)
         results = grade_all(root, folders, config, jobs, args.assignment, args.timeout, remote, notes)
     finally:
@@ -239,10 +284,10 @@ def main(argv=None):
     feedback.write_all(root, args.assignment, results)
     args.out.mkdir(parents=True, exist_ok=True)
     gradebook.export_csv(root, args.out / "nbgrader_grades.csv")
-    table = report.collect(root, args.assignment, results)
-    report.write_csv(table, args.out / "grades.csv")
-    report.write_html(table, problems, args.out / "report.html")
-    print(report.summary(table, problems, args.out, root))
+    batch = report.collect(root, args.assignment, results)
+    table = write_class(batch, args, root, class_list, problems)
+    print(report.summary(batch, problems, args.out, root))
+    print(class_line(table))
     if remote and remote.lost:
         print(f"error: {remote.lost}", file=sys.stderr)
     return 1 if problems or any(not r.graded for r in results.values()) else 0

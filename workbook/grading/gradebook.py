@@ -72,12 +72,18 @@ def copy_student(work, root, assignment, student):
 
 
 def export_csv(root, path):
-    """nbgrader's own grades export (what ``nbgrader export`` writes), in this process, with safe cells."""
+    """nbgrader's own grades export (what ``nbgrader export`` writes), in this process, with safe cells.
+
+    nbgrader writes a zero row for every assignment a student did not submit; a
+    student takes one edition (English or Chinese), so those rows are dropped.
+    """
     from nbgrader.plugins import CsvExportPlugin
 
     with _open(db_url(root)) as gb:
         CsvExportPlugin(to=str(path)).export(gb)
+        submitted = {(a.name, s.student.id) for a in gb.assignments for s in a.submissions}
     with open(path, newline="") as exported:
-        rows = list(csv.reader(exported))
+        header, *rows = list(csv.reader(exported))
+    rows = [row for row in rows if (row[0], row[3]) in submitted]
     with open(path, "w", newline="") as out:
-        csv.writer(out).writerows([[csv_cell(printable(cell)) for cell in row] for row in rows])
+        csv.writer(out).writerows([[csv_cell(printable(cell)) for cell in row] for row in [header, *rows]])

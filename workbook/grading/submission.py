@@ -35,6 +35,8 @@ class Result:
     zeroed: list = field(default_factory=list)  # each way the submission reached torch
     review: list = field(default_factory=list)  # code that reaches into the grader, for a human to look at
     log: Path = None  # the student's grading log in the course, once merged
+    edition: str = "en"  # the edition the student submitted: "en" or "zh"
+    tasks: list = field(default_factory=list)  # per graded cell: status, points and failing calls
 
     @property
     def flags(self):

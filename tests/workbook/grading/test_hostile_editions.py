@@ -366,7 +366,7 @@ def test_a_cell_that_a_spreadsheet_would_run_starts_with_a_quote(tmp_path, flag)
     report.write_csv(table, tmp_path / "grades.csv")
     with open(tmp_path / "grades.csv", newline="") as out:
         header, row = list(csv.reader(out))
-    assert row == ["x", "0", "1", "0", "'" + flag]
+    assert row == ["x", "0", "1", "0", "not graded", "'" + flag]
 
 
 def test_the_scan_reads_a_module_as_python_decodes_it(tmp_path):
