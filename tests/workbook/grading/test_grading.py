@@ -205,26 +205,37 @@ def _points(notebooks, upto):
 
 
 @pytest.mark.skipif(not list(SOLUTIONS.glob("x[0-9]_*.ipynb")), reason="the workbook's source notebooks are not written yet")
-def test_full_workbook_stub_reference_partial(tmp_path):
-    """Every notebook: stubs and a checker-patching stub score 0, the reference full marks,
-    sections 1-3 done their points; the same grades with two jobs and with one."""
+@pytest.fixture(scope="module")
+def full_workbook(tmp_path_factory):
+    """Every notebook graded with two jobs: stubs, a checker-patching stub, sections 1-3 done, the reference.
+
+    Returns ``(tmp, course root, {jobs: grades.csv rows}, notebooks)``; the run with one job follows in the test.
+    """
     from tests.workbook.grading.test_integrity import PATCH_CHECKER
     from workbook.release import stubbing
 
+    tmp = tmp_path_factory.mktemp("full")
     notebooks = sorted(SOLUTIONS.glob("x[0-9]_*.ipynb"))
-    stubbing.write_files(stubbing.build_package(SOLUTIONS), tmp_path / "student")
-    root = course.build(tmp_path / "course", notebooks, tmp_path / "student" / "mytensor")
-    packages = {"stub": 0, "partial": 3, "reference": 99, "patcher": 0}
-    for student, keep in packages.items():
+    stubbing.write_files(stubbing.build_package(SOLUTIONS), tmp / "student")
+    root = course.build(tmp / "course", notebooks, tmp / "student" / "mytensor")
+    for student, keep in FULL_WORKBOOK.items():
         files = {k[len("mytensor/"):]: v.decode() for k, v in stubbing.build_package(SOLUTIONS, keep).items()}
         if student == "patcher":
             files["__init__.py"] = PATCH_CHECKER + files["__init__.py"]
-        tiny.make_zip(tmp_path / "in" / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT, files, student)
-    runs = {}
-    for jobs in (2, 1):
-        out = tmp_path / f"out{jobs}"
-        grade.main([str(tmp_path / "in"), "--course", str(root), "--out", str(out), "--jobs", str(jobs)])
-        runs[jobs] = read_grades(out / "grades.csv")
+        tiny.make_zip(tmp / "in" / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT, files, student)
+    grade.main([str(tmp / "in"), "--course", str(root), "--out", str(tmp / "out2"), "--jobs", "2"])
+    return tmp, root, {2: read_grades(tmp / "out2" / "grades.csv")}, notebooks
+
+
+FULL_WORKBOOK = {"stub": 0, "partial": 3, "reference": 99, "patcher": 0}
+
+
+def test_full_workbook_stub_reference_partial(full_workbook):
+    """Stubs and a checker-patching stub score 0, the reference full marks, sections 1-3 done their points;
+    the same grades with two jobs and with one."""
+    tmp, root, runs, notebooks = full_workbook
+    grade.main([str(tmp / "in"), "--course", str(root), "--out", str(tmp / "out1"), "--jobs", "1"])
+    runs[1] = read_grades(tmp / "out1" / "grades.csv")
     totals = {s: float(row["total"]) for s, row in runs[2].items()}
     everything = _points(notebooks, len(notebooks))
     expected = {"stub": 0, "partial": _points(notebooks, 3), "reference": everything, "patcher": 0}
@@ -232,11 +243,56 @@ def test_full_workbook_stub_reference_partial(tmp_path):
     assert {float(row["max_score"]) for row in runs[2].values()} == {everything}
     assert {int(path.name[1]) for path in notebooks} >= {9}, "x.9 is graded too"
     assert runs[1] == runs[2]
-    for student in packages:
+    for student in FULL_WORKBOOK:
         for page in (root / "feedback" / student / course.ASSIGNMENT).glob("*.html"):
             html = page.read_text("utf-8")
             assert "Traceback (most recent call last)" not in html, page
-            assert str(REPO) not in html and str(tmp_path) not in html, page
+            assert str(REPO) not in html and str(tmp) not in html, page
+
+
+@pytest.mark.browser
+def test_the_class_report_and_feedback_pages_read_in_a_browser(full_workbook, tmp_path):
+    """report.html and the pages of a full-marks, a partial and an empty submission, as Chromium shows them."""
+    import browser_support as bs
+    from playwright.sync_api import sync_playwright
+
+    bs.chromium_or_skip("browser tests")
+    tmp, root, _, _ = full_workbook
+    pages = {student: root / "feedback" / student / course.ASSIGNMENT / "index.html"
+             for student in ("reference", "partial", "stub")}
+    with sync_playwright() as playwright:
+        context = bs.launch_browser(playwright, tmp_path / "chromium-profile")
+        page = context.new_page()
+        watch = bs.ConsoleWatch(page)
+        try:
+            page.goto((tmp / "out2" / "report.html").as_uri())
+            _readable(page, "report.html", tmp)
+            assert page.locator("h1").inner_text() == "Class report"
+            assert page.get_by_text("What failed, by task").is_visible()
+            bs.screenshot(page, "class-report")
+            statuses = {}
+            for student, path in pages.items():
+                page.goto(path.as_uri())
+                _readable(page, student, tmp)
+                assert page.locator("#summary").is_visible()
+                statuses[student] = set(page.locator("#summary [data-status]").evaluate_all(
+                    "rows => rows.map(row => row.dataset.status)"))
+                bs.screenshot(page, f"feedback-{student}")
+        finally:
+            context.close()
+    assert statuses["reference"] == {"passed"}
+    assert statuses["stub"] == {"not_started"}
+    assert {"passed", "not_started"} <= statuses["partial"]
+    assert not watch.errors, watch.errors
+
+
+def _readable(page, name, tmp):
+    """The page shows no traceback and no path of the grading machine."""
+    shown = page.inner_text("body")
+    assert shown.strip(), name
+    assert "Traceback" not in shown, name
+    for path in (str(REPO), str(tmp), "/tmp/", "/root"):
+        assert path not in shown, (name, path)
 
 
 def test_feedback_shows_a_demo_cells_error_as_one_neutral_line():
