@@ -28,6 +28,7 @@ import atexit
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -240,10 +241,11 @@ class RemoteGrader:
         self.cluster = cluster
         self.failure = None
         self.times = {}
+        self.records = {}
 
     def grade(self, job, timeout):
         """Grade ``job`` remotely and unpack its results into ``job["work"]``; return the exit code or None."""
-        self.failure, self.times = None, {}
+        self.failure, self.times, self.records = None, {}, {}
         with timings.phase(self.times, "pack"):
             files, tried, problems = read_files(job["work"]), [], []
         while len(tried) < 2 and not self.cluster.check():
@@ -257,6 +259,7 @@ class RemoteGrader:
                     problem = f"{tried[-1]} sent an invalid result ({error})"
                 else:
                     self._note_times(reply.get("times"))
+                    self.records = grade.checked_records(reply.get("records"))
                     with timings.phase(self.times, "unpack results"):
                         return self._keep(job, code, results, worker, tried, problems, timeout)
             problems.append(problem)
@@ -327,14 +330,14 @@ def read_files(folder):
 
 def check_reply(reply, student, assignment):
     """Validate a worker's reply before anything is written; return (code, files, worker)."""
-    if not isinstance(reply, dict) or set(reply) - {"times"} != {"code", "files", "worker"}:
+    if not isinstance(reply, dict) or set(reply) - {"times", "records"} != {"code", "files", "worker"}:
         raise Rejected("not a grading result")
     code, files, worker = reply["code"], reply["files"], reply["worker"]
     if not (code is None or type(code) is int) or not isinstance(worker, str):
         raise Rejected("the exit code or the worker's name has the wrong type")
     if not isinstance(files, dict) or len(files) > MAX_RESULT_FILES:
         raise Rejected(f"the files are not a mapping of at most {MAX_RESULT_FILES} entries")
-    total = 0
+    total = _records_size(reply.get("records", {}))
     for name, data in files.items():
         if not isinstance(name, str) or type(data) is not bytes:
             raise Rejected("a file name or content has the wrong type")
@@ -346,6 +349,16 @@ def check_reply(reply, student, assignment):
     if "gradebook.db" in files and not files["gradebook.db"].startswith(SQLITE):
         raise Rejected("gradebook.db is not an SQLite database")
     return code, files, worker[:200]
+
+
+def _records_size(records):
+    """Bytes of the failure records as JSON; they count towards :data:`MAX_RESULT_BYTES` with the files."""
+    if not isinstance(records, dict):
+        raise Rejected("the failure records are not a mapping")
+    try:
+        return len(json.dumps(records).encode())
+    except (TypeError, ValueError, RecursionError):
+        raise Rejected("the failure records are not plain data") from None
 
 
 def expected_path(name, student, assignment):
@@ -408,7 +421,7 @@ def _sandbox_problem():
 
 
 def run_job(files, job, env, timeout, expected_fingerprint):
-    """Grade one job on this Dask worker; return ``{"code", "files", "worker"}``.
+    """Grade one job on this Dask worker; return ``{"code", "files", "worker", "times", "records"}``.
 
     ``files`` is the private course made by :func:`workbook.grade.prepare`;
     ``env`` the instructor's grading settings.
@@ -432,7 +445,7 @@ def run_job(files, job, env, timeout, expected_fingerprint):
             times.update(grader.times)
             with timings.phase(times, "pack results"):
                 found = _results(work, job["student"], job["assignment"])
-    return {"code": code, "files": found, "worker": worker.address, "times": times}
+    return {"code": code, "files": found, "worker": worker.address, "times": times, "records": grader.records}
 
 
 def _results(work, student, assignment):

@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import queue
+import re
 import select
 import shutil
 import signal
@@ -52,6 +53,8 @@ class Result:
     work: Path = None
     graded: bool = False
     times: dict = field(default_factory=dict)
+    edition: str = "en"
+    tasks: list = field(default_factory=list)
 
 
 class Grader:
@@ -67,6 +70,7 @@ class Grader:
         self.env = env or {}
         self.process = None
         self.times = {}
+        self.records = {}
 
     def _start(self):
         command = [sys.executable, "-P", "-m", "workbook.gradeworker", "--serve"]
@@ -83,7 +87,7 @@ class Grader:
 
     def grade(self, job, timeout):
         """Send one job; return its exit code, or None when it overran ``timeout`` or the grader died."""
-        self.times = {}
+        self.times, self.records = {}, {}
         if self.process is None:
             self._start()
         try:
@@ -93,6 +97,7 @@ class Grader:
             reply = json.loads(self.process.stdout.readline() if ready else "")
             code = reply["code"]
             self.times = timings.checked(reply.get("times"))
+            self.records = checked_records(reply.get("records"))
             return code
         except (OSError, ValueError, KeyError, TypeError):
             self.stop()
@@ -146,10 +151,12 @@ def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, tim
     with timings.phase(times, "prepare"):
         work, left_out = prepare(root, base, student, submitted, assignment)
     result = Result(student, integrity.left_out_notes(left_out), work)
+    result.edition = edition_of(submitted)
     package = work / "submitted" / student / assignment
     torch = integrity.torch_uses(package / integrity.PACKAGE)
     log = work / "grading.log"
-    job = {"work": str(work), "student": student, "assignment": assignment, "reasons": torch}
+    job = {"work": str(work), "student": student, "assignment": assignment, "reasons": torch,
+           "language": result.edition}
     with timings.phase(times, "job"):
         code = grader.grade(job, timeout)
     result.times = {**times, **grader.times}
@@ -162,7 +169,102 @@ def grade_one(grader, root, base, student, submitted, assignment=ASSIGNMENT, tim
         result.flags.insert(0, UNSANDBOXED)
     result.flags += [f"REVIEW: {finding}" for finding in integrity.grader_reaches(package / integrity.PACKAGE)]
     result.graded = code == 0 and (work / "autograded" / student / assignment).is_dir()
+    if result.graded:
+        result.tasks = task_results(work, student, assignment, getattr(grader, "records", {}))
     return result
+
+
+RECORDS_PER_CELL = 5
+RECORD_FIELD = 2_000
+RECORD_FIELDS = ("task", "kind", "call", "torch", "mytensor", "why", "error_type", "message", "hint", "file",
+                 "function", "text")
+MAX_GRADED_CELLS = 200
+
+
+def checked_records(records):
+    """``{grade id: {"notebook", "task", "failures", "more"}}`` kept to its form and size.
+
+    At most :data:`RECORDS_PER_CELL` failures per cell, each field a string
+    of at most :data:`RECORD_FIELD` characters or None; anything else is
+    dropped, so a reply cannot grow a result without bound.
+    """
+    if not isinstance(records, dict):
+        return {}
+    kept = {}
+    for grade_id, cell in list(records.items())[:MAX_GRADED_CELLS]:
+        if isinstance(grade_id, str) and isinstance(cell, dict) and isinstance(cell.get("failures"), list):
+            failures = [_checked_record(r) for r in cell["failures"][:RECORDS_PER_CELL] if isinstance(r, dict)]
+            more = cell.get("more") if type(cell.get("more")) is int and cell.get("more") > 0 else 0
+            more += len(cell["failures"]) - len(failures)
+            kept[grade_id[:200]] = {"notebook": _field(cell.get("notebook")), "task": _field(cell.get("task")),
+                                    "failures": failures, "more": more}
+    return kept
+
+
+def _field(value):
+    return value[:RECORD_FIELD] if isinstance(value, str) else None
+
+
+def _checked_record(record):
+    kept = {name: _field(record.get(name)) for name in RECORD_FIELDS}
+    found = record.get("misconception")
+    kept["misconception"] = ({name: _field(found.get(name)) for name in ("id", "name", "about")}
+                             if isinstance(found, dict) else None)
+    return kept
+
+
+def edition_of(submitted):
+    """``"zh"`` when the submitted notebooks are the Chinese edition's (their setup cells say so), else ``"en"``."""
+    for path in sorted(Path(submitted).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text("utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        sources = ["".join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+        if any(re.search(r"\bstart\(\s*[\"']zh[\"']\s*\)", source) for source in sources if isinstance(source, str)):
+            return "zh"
+    return "en"
+
+
+def task_results(work, student, assignment, records):
+    """One entry per graded cell, in notebook order, from the private gradebook's scores and the cells' records."""
+    from nbgrader.api import Gradebook
+
+    order = _cell_order(Path(work) / "source" / assignment)
+    tasks = []
+    with warnings.catch_warnings(), Gradebook(course.db_url(work), COURSE_ID) as gb:
+        warnings.simplefilter("ignore")
+        for notebook in gb.find_submission(assignment, student).notebooks:
+            for grade in notebook.grades:
+                tasks.append(_task(notebook.name, grade.name, grade.score, grade.max_score, records.get(grade.name)))
+    return sorted(tasks, key=lambda task: (task["notebook"], order.get((task["notebook"], task["cell"]), 0)))
+
+
+def _task(notebook, grade_id, points, most, found):
+    from workbook.preprocessors import task_name
+
+    failures = found["failures"] if found else []
+    more = found["more"] if found else 0
+    if points >= most:
+        status = "passed"
+    elif failures and all(record["kind"] == "not_started" for record in failures):
+        status = "not_started"
+    else:
+        status = "failed"
+    return {"cell": grade_id, "task": task_name(grade_id), "notebook": notebook, "points": float(points),
+            "max": float(most), "status": status, "failures": failures, "more": more}
+
+
+def _cell_order(source):
+    """``{(notebook, grade id): position}`` of the graded cells of the source notebooks."""
+    order = {}
+    for path in sorted(Path(source).glob("*.ipynb")):
+        cells = json.loads(path.read_text("utf-8"))["cells"]
+        for position, cell in enumerate(cells):
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id:
+                order[(path.stem, grade_id)] = position
+    return order
 
 
 def _findings(work):

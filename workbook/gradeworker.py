@@ -2,7 +2,8 @@
 
 ``python -m workbook.gradeworker --serve`` reads one job a line on stdin,
 ``{"work": WORK, "student": ..., "assignment": ..., "reasons": [...]}``, grades
-it and answers ``{"code": N, "times": {phase: seconds}}`` on stdout. ``python -m workbook.gradeworker
+it and answers ``{"code": N, "times": {phase: seconds}, "records": {grade id: ...}}`` on stdout
+(the failure records of each graded cell, see :func:`workbook.grade.checked_records`). ``python -m workbook.gradeworker
 WORK STUDENT ASSIGNMENT [REASON ...]`` grades one submission and exits.
 
 A job runs nbgrader's autograde then generate_feedback on the private course
@@ -54,20 +55,28 @@ def _torch_module(name):
     return type(name) is str and len(name) <= 100 and re.fullmatch(r"torch(\.[A-Za-z_][A-Za-z0-9_]*)*", name) is not None
 
 
-def grade(work, student, assignment, reasons, times=None):
+def grade(work, student, assignment, reasons, times=None, lang="en"):
     """Autograde, zero when told or when torch was imported, generate feedback; return the code.
 
-    The seconds of each phase are added to ``times`` (see :mod:`workbook.timings`).
+    Messages are in ``lang``, the language of the edition submitted. The
+    seconds of each phase are added to ``times`` (see :mod:`workbook.timings`).
     """
-    times = {} if times is None else times
+    from workbook import language
+
+    with language.speaking(lang):
+        return _grade(work, student, assignment, reasons, {} if times is None else times)
+
+
+def _grade(work, student, assignment, reasons, times):
     with phase(times, "grader imports"):  # once per grader process; nothing on later jobs
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
         from workbook import grade as grading
-        from workbook import sandbox
+        from workbook import gradekernel, sandbox
 
     sandbox.reuse_workers = True
+    gradekernel.RECORDS.clear()
     config = load_config(work)
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     try:
@@ -96,13 +105,23 @@ def serve(requests=sys.stdin, replies=sys.stdout):
         job, times = json.loads(line), {}
         with open(Path(job["work"]) / "grading.log", "a") as log, contextlib.redirect_stdout(log):
             try:
-                code = grade(job["work"], job["student"], job["assignment"], job["reasons"], times)
+                code = grade(job["work"], job["student"], job["assignment"], job["reasons"], times,
+                             job.get("language", "en"))
             except Exception as error:  # reported for this student; the next job still runs
                 print(f"grading failed: {type(error).__name__}: {error}")
                 code = 5
-        replies.write(json.dumps({"code": code, "times": times}) + "\n")
+        records = graded_records() if code != 5 else {}
+        replies.write(json.dumps({"code": code, "times": times, "records": records}) + "\n")
         replies.flush()
     return 0
+
+
+def graded_records():
+    """The failure records of the job just graded, by grade id, capped as :func:`workbook.grade.checked_records` keeps them."""
+    from workbook import gradekernel
+    from workbook.grade import checked_records
+
+    return checked_records(gradekernel.RECORDS)
 
 
 def end_with_parent(every=0.5):

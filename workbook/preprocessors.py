@@ -32,8 +32,31 @@ class TrustedExecute(NbGraderPreprocessor):
         with gradekernel.session(package, self.timeout) as runner:
             for cell in nb.cells:
                 if cell.cell_type == "code":
-                    cell.outputs, cell.execution_count = runner.run_cell(cell.source)
+                    grade_id = _graded(cell)
+                    task = task_name(grade_id) if grade_id else None
+                    cell.outputs, cell.execution_count = runner.run_cell(cell.source, task)
+                    if grade_id:
+                        gradekernel.RECORDS[grade_id] = {"notebook": resources["metadata"].get("name"), "task": task,
+                                                         "failures": runner.records, "more": runner.more}
         return nb, resources
+
+
+def _graded(cell):
+    """The grade id of a graded test cell (one that is not a solution), else None."""
+    grading = cell.metadata.get("nbgrader", {})
+    return grading.get("grade_id") if grading.get("grade") and not grading.get("solution") else None
+
+
+def task_name(grade_id):
+    """``Task 2.3`` for the grade id ``task-2-3``; any other id as it is.
+
+    Examples
+    --------
+    >>> task_name("task-2-3"), task_name("summary")
+    ('Task 2.3', 'summary')
+    """
+    found = re.fullmatch(r"task-(\d+(?:-\d+)*)", grade_id)
+    return "Task " + found.group(1).replace("-", ".") if found else grade_id
 
 
 class HideHiddenTests(NbGraderPreprocessor):
