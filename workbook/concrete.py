@@ -8,7 +8,9 @@ notebook cell is in ``linecache``), replaces every name bound to plain data
 value, folds ``tuple(...)``, ``len(...)`` and arithmetic over values, and
 prints the result: ``m.arange(6).reshape((2, 3))``. A name bound to a
 function of the notebook, a module or a small numpy array is defined in lines
-before the call; a name that cannot be shown honestly is left as it is.
+before the call. Data of the notebook too large to write out (x.9's 200
+training rows) keeps its name, and a first comment line says the notebook
+defines it.
 """
 
 import ast
@@ -18,6 +20,8 @@ import math
 import types
 
 import numpy as np
+
+from .language import text as text_of
 
 CALL_TEXT = 1500  # characters of a concrete call; a longer one is cut
 ARRAY_ITEMS = 64  # elements of a numpy array written out before the call
@@ -30,15 +34,16 @@ def concrete_call(fn):
     node = function_node(fn)
     if node is None:
         return None
-    lines = []
-    shown = _Concrete(fn, lines, {id(fn)}).concrete(node)
+    lines, notebook = [], []
+    shown = _Concrete(fn, lines, {id(fn)}, notebook).concrete(node)
     if isinstance(shown, ast.Lambda) and [a.arg for a in shown.args.args] == ["m"] and _simple_args(shown.args):
         text = ast.unparse(shown.body)
     elif isinstance(shown, ast.Lambda):
         text = f"f = {ast.unparse(shown)}\nf(m)"
     else:
         text = f"{ast.unparse(shown)}\n{shown.name}(m)"
-    text = "\n".join(_unique(lines) + [text])
+    noted = [text_of("call.from_notebook", names=", ".join(_unique(notebook)))] if notebook else []
+    text = "\n".join(noted + _unique(lines) + [text])
     return text if len(text) <= CALL_TEXT else text[:CALL_TEXT - 3] + "..."
 
 
@@ -156,8 +161,8 @@ def _call(name, args):
 class _Concrete(ast.NodeTransformer):
     """Rewrites one function's node with its bindings; definitions it needs go to ``lines``."""
 
-    def __init__(self, fn, lines, seen):
-        self.fn, self.lines, self.seen = fn, lines, seen
+    def __init__(self, fn, lines, seen, notebook):
+        self.fn, self.lines, self.seen, self.notebook = fn, lines, seen, notebook
         self.local = set()
 
     def concrete(self, node):
@@ -165,6 +170,8 @@ class _Concrete(ast.NodeTransformer):
         node = self._copy(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             node.decorator_list = []
+            if len(node.body) > 1 and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+                node.body = node.body[1:]  # the docstring: the notebook shows it
         return ast.fix_missing_locations(self.visit(node))
 
     @staticmethod
@@ -212,16 +219,18 @@ class _Concrete(ast.NodeTransformer):
             return node
         if len(inner.args.args) != len(node.args) or id(value) in self.seen:
             return node
-        shown = _Concrete(value, self.lines, self.seen | {id(value)}).concrete(inner)
+        shown = _Concrete(value, self.lines, self.seen | {id(value)}, self.notebook).concrete(inner)
         mapping = {a.arg: arg for a, arg in zip(inner.args.args, node.args)}
         self.lines[:] = [line for line in self.lines if not line.startswith(f"{node.func.id} = ")]
         return _Rename(mapping).visit(shown.body)
 
     def _define(self, name, value):
         """Add the lines that give ``name`` its value before the call, when they can be written honestly."""
-        made = definition(name, value, self.lines, self.seen)
+        made = definition(name, value, self.lines, self.seen, self.notebook)
         if made:
             self.lines.append(made)
+        elif name in self.fn.__globals__ and self.fn.__code__.co_filename.startswith("<"):
+            self.notebook.append(name)  # data of the notebook too large to write out: the student has it
 
 
 class _Rename(ast.NodeTransformer):
@@ -233,7 +242,7 @@ class _Rename(ast.NodeTransformer):
         return ast.parse(ast.unparse(found), mode="eval").body if found is not None else node
 
 
-def definition(name, value, lines, seen):
+def definition(name, value, lines, seen, notebook):
     """Source that binds ``name`` to ``value`` (added dependencies go to ``lines`` first), or None."""
     if isinstance(value, types.ModuleType):
         module = value.__name__
@@ -245,15 +254,15 @@ def definition(name, value, lines, seen):
         lines.append("import numpy as np")
         return f"{name} = np.{type(value).__name__}({value.item()!r})"
     if isinstance(value, types.FunctionType) and id(value) not in seen:
-        return _function_definition(name, value, lines, seen)
+        return _function_definition(name, value, lines, seen, notebook)
     return None
 
 
-def _function_definition(name, fn, lines, seen):
+def _function_definition(name, fn, lines, seen, notebook):
     node = function_node(fn)
     if not fn.__code__.co_filename.startswith("<") or node is None:  # a module's function, not a cell's
         return _imported(name, fn)
-    shown = _Concrete(fn, lines, seen | {id(fn)}).concrete(node)
+    shown = _Concrete(fn, lines, seen | {id(fn)}, notebook).concrete(node)
     if isinstance(shown, ast.Lambda):
         return f"{name} = {ast.unparse(shown)}"
     text = ast.unparse(shown)

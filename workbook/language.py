@@ -214,6 +214,7 @@ MESSAGES = {
     "label.call": _m("call", "调用"),
     "check.also_failing": _m("{count} more failing call(s) of this cell:", "这个单元格还有 {count} 个调用不一致："),
     "check.more_failing": _m("and {count} more failing calls", "另外还有 {count} 个调用不一致"),
+    "call.from_notebook": _m("# {names}: as the notebook defines them", "# {names}：与 notebook 中的定义相同"),
     "check.crashed": _m("the cell stopped with {error}", "这个单元格因 {error} 而中止"),
     "label.hint": _m("hint", "提示"),
     "label.edit": _m("edit", "修改"),
