@@ -283,10 +283,9 @@ def _array_definition(name, array, lines):
         return None
     lines.append("import numpy as np")
     dtype = f"np.{array.dtype.name}"
-    if array.flags.c_contiguous:
-        return f"{name} = np.array({array.tolist()!r}, dtype={dtype})"
-    if array.T.flags.c_contiguous:
-        return f"{name} = np.array({array.T.tolist()!r}, dtype={dtype}).T"
+    for layout, after in ((array, ""), (array.T, ".T")):  # written out row by row, or transposed back
+        if layout.flags["C_CONTIGUOUS"]:
+            return f"{name} = np.array({layout.tolist()!r}, dtype={dtype}){after}"
     if any(s < 0 for s in array.strides) or array.strides and min(array.strides) % array.itemsize:
         return None
     steps = tuple(s // array.itemsize for s in array.strides)
