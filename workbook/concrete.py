@@ -15,6 +15,7 @@ defines it.
 
 import ast
 import builtins
+import functools
 import linecache
 import math
 import types
@@ -25,8 +26,10 @@ from .language import text as text_of
 
 CALL_TEXT = 1500  # characters of a concrete call; a longer one is cut
 ARRAY_ITEMS = 64  # elements of a numpy array written out before the call
+# Builtins worked out over values; ``reversed`` only inside one of the others (alone it is an iterator),
+# and never ``range``, whose list could be huge.
 FOLDABLE = {"tuple", "list", "len", "int", "float", "bool", "abs", "min", "max", "sum", "sorted", "reversed",
-            "range", "slice", "str", "round"}
+            "slice", "str", "round"}
 
 
 def concrete_call(fn):
@@ -56,20 +59,33 @@ def _simple_args(args):
 
 
 def function_node(fn):
-    """The ``Lambda`` or ``FunctionDef`` node of ``fn`` in its source, or None."""
+    """The ``Lambda`` or ``FunctionDef`` node of ``fn`` in its source, or None (the node is shared: copy it to change it)."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return None
     text = "".join(linecache.getlines(code.co_filename))
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    return _node_in(code, text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _node_in(code, text):
+    """The node of ``code`` in the source ``text``: a hidden test's lambda is looked up once, not once per example."""
+    tree = _tree(text)
+    if tree is None:
         return None
     # The positions of the function's own instructions (not its set-up, at column 0) lie inside its node.
     spots = [(line, column) for line, _, column, end in code.co_positions()
              if line and column is not None and end is not None and end > column]
     candidates = [n for n in ast.walk(tree) if _may_be(n, code) and all(_inside(n, spot) for spot in spots)]
     return min(candidates, key=_span, default=None)
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(text):
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _may_be(node, code):
@@ -304,7 +320,7 @@ def _is_value(node):
         return all(k is not None and _is_value(k) for k in node.keys) and all(_is_value(v) for v in node.values)
     if isinstance(node, ast.Slice):
         return all(p is None or _is_value(p) for p in (node.lower, node.upper, node.step))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("float", "slice", "range", "set", "frozenset"):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("float", "slice", "set", "frozenset"):
         return all(_is_value(a) for a in node.args) and not node.keywords
     return False
 
@@ -351,15 +367,12 @@ def fold(node):
             and len(node.args) == 2 and not node.keywords and isinstance(node.args[1], ast.Constant)
             and isinstance(node.args[1].value, str) and node.args[1].value.isidentifier()):
         return ast.Attribute(node.args[0], node.args[1].value, ast.Load())
-    if not _foldable(node):
+    if not _foldable(node) or isinstance(node, ast.Call) and node.func.id == "reversed":
         return node
     try:
         value = eval(compile(ast.fix_missing_locations(ast.Expression(node)), "<fold>", "eval"), {"__builtins__": _SAFE})
     except Exception:  # an operation that fails stays written out, as the check would run it
         return node
-    if isinstance(value, reversed):
-        value = list(value)
-        return ast.Call(ast.Name("reversed", ast.Load()), [literal(value)], []) if is_plain(value) else node
     return literal(value) if is_plain(value) and len(repr(value)) <= 400 else node
 
 

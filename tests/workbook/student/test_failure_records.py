@@ -117,9 +117,8 @@ def test_outside_collecting_the_first_failure_stops_the_cell(student):
 def test_collecting_keeps_five_failures_and_counts_the_rest(student):
     student.arange = lambda n: mytensor.arange(n) + 1
     with checks.collecting() as failures:
-        for n in range(1, 9):
+        for n in [1, 1, 2, 3, 4, 5, 6, 7, 8]:  # the same failure twice is kept once
             checks.expect_same(lambda m: m.arange(n), task="Task 9.9", student="fake_student")
-        checks.expect_same(lambda m: m.arange(1), task="Task 9.9", student="fake_student")  # the same failure again
     assert [r["call"] for r in failures.records] == [f"m.arange({n})" for n in range(1, 6)]
     assert failures.more == 3
     error = failures.error()
