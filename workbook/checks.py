@@ -619,7 +619,8 @@ class Failures:
         if others:
             parts += ["", text("check.also_failing", count=len(others))]
         for other in others:
-            parts += ["", "- " + _first_line(other["text"]), _labelled("  " + text("label.call"), other["call"] or "", 12)]
+            call = _labelled("  " + text("label.call"), other["call"] or "", 12)
+            parts += ["", "- " + _first_line(other["text"]), call]
         if self.more:
             parts += ["", text("check.more_failing", count=self.more)]
         return CheckFailed("\n".join(parts), self.records, self.more)

@@ -59,7 +59,10 @@ def _simple_args(args):
 
 
 def function_node(fn):
-    """The ``Lambda`` or ``FunctionDef`` node of ``fn`` in its source, or None (the node is shared: copy it to change it)."""
+    """The ``Lambda`` or ``FunctionDef`` node of ``fn`` in its source, or None.
+
+    The node is shared between calls: copy it to change it.
+    """
     code = getattr(fn, "__code__", None)
     if code is None:
         return None
@@ -92,7 +95,8 @@ def _may_be(node, code):
     if isinstance(node, ast.Lambda):
         return code.co_name == "<lambda>" and node.lineno == code.co_firstlineno
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return node.name == code.co_name and code.co_firstlineno in (node.lineno, *(d.lineno for d in node.decorator_list))
+        starts = (node.lineno, *(decorator.lineno for decorator in node.decorator_list))
+        return node.name == code.co_name and code.co_firstlineno in starts
     return False
 
 
@@ -153,8 +157,10 @@ def is_plain(value, depth=0):
 def literal(value, in_subscript=False):
     """An expression node that evaluates to the plain ``value``; in a subscript, slices are written ``a:b:c``."""
     if type(value) is slice:
-        parts = [None if p is None else literal(p) for p in (value.start, value.stop, value.step)]
-        return ast.Slice(*parts) if in_subscript else _call("slice", [literal(p) for p in (value.start, value.stop, value.step)])
+        parts = (value.start, value.stop, value.step)
+        if in_subscript:
+            return ast.Slice(*(None if p is None else literal(p) for p in parts))
+        return _call("slice", [literal(p) for p in parts])
     if type(value) is float and not math.isfinite(value):
         return _call("float", [ast.Constant(repr(value))])
     if type(value) in (tuple, list):
@@ -162,7 +168,9 @@ def literal(value, in_subscript=False):
         return ast.Tuple(items, ast.Load()) if type(value) is tuple else ast.List(items, ast.Load())
     if type(value) in (set, frozenset):
         items = [literal(item) for item in value]
-        return _call(type(value).__name__, [ast.List(items, ast.Load())]) if not value or type(value) is frozenset else ast.Set(items)
+        if value and type(value) is set:
+            return ast.Set(items)
+        return _call(type(value).__name__, [ast.List(items, ast.Load())])
     if type(value) is dict:
         return ast.Dict([literal(k) for k in value], [literal(v) for v in value.values()])
     if type(value) is range:
@@ -186,13 +194,14 @@ class _Concrete(ast.NodeTransformer):
         node = self._copy(node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             node.decorator_list = []
-            if len(node.body) > 1 and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+            if len(node.body) > 1 and ast.get_docstring(node) is not None:
                 node.body = node.body[1:]  # the docstring: the notebook shows it
         return ast.fix_missing_locations(self.visit(node))
 
     @staticmethod
     def _copy(node):
-        return ast.parse(ast.unparse(node)).body[0].value if isinstance(node, ast.Lambda) else ast.parse(ast.unparse(node)).body[0]
+        statement = ast.parse(ast.unparse(node)).body[0]
+        return statement.value if isinstance(node, ast.Lambda) else statement
 
     def visit_Name(self, node):
         if not isinstance(node.ctx, ast.Load) or node.id in self.local:
@@ -207,8 +216,9 @@ class _Concrete(ast.NodeTransformer):
 
     def visit_Subscript(self, node):
         node.value = self.visit(node.value)
-        if isinstance(node.slice, ast.Name) and isinstance(node.slice.ctx, ast.Load) and node.slice.id not in self.local:
-            value = _binding(self.fn, node.slice.id)
+        index = node.slice
+        if isinstance(index, ast.Name) and isinstance(index.ctx, ast.Load) and index.id not in self.local:
+            value = _binding(self.fn, index.id)
             if value is not _MISSING and is_plain(value):
                 node.slice = literal(value, in_subscript=True)
                 return fold(node)
@@ -261,9 +271,7 @@ class _Rename(ast.NodeTransformer):
 def definition(name, value, lines, seen, notebook):
     """Source that binds ``name`` to ``value`` (added dependencies go to ``lines`` first), or None."""
     if isinstance(value, types.ModuleType):
-        module = value.__name__
-        return f"import {module}" if module == name else (f"import {module} as {name}" if "." not in module else
-                                                           f"from {module.rsplit('.', 1)[0]} import {module.rsplit('.', 1)[1]} as {name}")
+        return _module_import(name, value.__name__)
     if isinstance(value, np.ndarray):
         return _array_definition(name, value, lines)
     if isinstance(value, np.generic) and is_plain(value.item()):
@@ -272,6 +280,16 @@ def definition(name, value, lines, seen, notebook):
     if isinstance(value, types.FunctionType) and id(value) not in seen:
         return _function_definition(name, value, lines, seen, notebook)
     return None
+
+
+def _module_import(name, module):
+    """``import numpy as np``: the line that binds ``name`` to the module called ``module``."""
+    if module == name:
+        return f"import {module}"
+    if "." not in module:
+        return f"import {module} as {name}"
+    parent, child = module.rsplit(".", 1)
+    return f"from {parent} import {child} as {name}"
 
 
 def _function_definition(name, fn, lines, seen, notebook):
@@ -311,6 +329,9 @@ def _array_definition(name, array, lines):
             f"shape={array.shape!r}, strides={tuple(s * array.itemsize for s in steps)!r})")
 
 
+_LITERAL_CALLS = ("float", "slice", "set", "frozenset")  # what :func:`literal` writes as a call
+
+
 def _is_value(node):
     if isinstance(node, ast.Constant):
         return True
@@ -320,7 +341,7 @@ def _is_value(node):
         return all(k is not None and _is_value(k) for k in node.keys) and all(_is_value(v) for v in node.values)
     if isinstance(node, ast.Slice):
         return all(p is None or _is_value(p) for p in (node.lower, node.upper, node.step))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("float", "slice", "set", "frozenset"):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _LITERAL_CALLS:
         return all(_is_value(a) for a in node.args) and not node.keywords
     return False
 
@@ -370,7 +391,8 @@ def fold(node):
     if not _foldable(node) or isinstance(node, ast.Call) and node.func.id == "reversed":
         return node
     try:
-        value = eval(compile(ast.fix_missing_locations(ast.Expression(node)), "<fold>", "eval"), {"__builtins__": _SAFE})
+        code = compile(ast.fix_missing_locations(ast.Expression(node)), "<fold>", "eval")
+        value = eval(code, {"__builtins__": _SAFE})
     except Exception:  # an operation that fails stays written out, as the check would run it
         return node
     return literal(value) if is_plain(value) and len(repr(value)) <= 400 else node

@@ -117,7 +117,7 @@ def serve(requests=sys.stdin, replies=sys.stdout):
 
 
 def graded_records():
-    """The failure records of the job just graded, by grade id, capped as :func:`workbook.grade.checked_records` keeps them."""
+    """The failure records of the job just graded, by grade id, capped by :func:`workbook.grade.checked_records`."""
     from workbook import gradekernel
     from workbook.grade import checked_records
 
