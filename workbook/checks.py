@@ -30,6 +30,7 @@ import textwrap
 import numpy as np
 
 from . import language, misconceptions
+from .concrete import concrete_call
 from .language import text
 from .tasks import parse_stub_message
 
@@ -39,7 +40,16 @@ _TOLERANCE = {"float32": (1e-5, 1e-5), "float64": (1e-7, 1e-7)}
 
 
 class CheckFailed(AssertionError):
-    """A check's results differ; the message is meant for a student to read."""
+    """A check's results differ; the message is meant for a student to read.
+
+    ``records`` holds the failure records (see :func:`failure_record`) the
+    message describes; ``more`` counts failing calls beyond them.
+    """
+
+    def __init__(self, message, records=(), more=0):
+        super().__init__(message)
+        self.records = list(records)
+        self.more = more
 
     def _render_traceback_(self):
         """What IPython shows instead of a traceback: only the message.
@@ -412,6 +422,13 @@ def _labelled(label, text, width=10):
 
 
 def _call_text(fn):
+    """The call as a student can type it (:mod:`workbook.concrete`), else the function's source."""
+    try:
+        concrete = concrete_call(fn)
+    except (RecursionError, ValueError, TypeError, AttributeError):  # an odd function keeps its source
+        concrete = None
+    if concrete:
+        return concrete
     try:
         source = textwrap.dedent(inspect.getsource(fn)).strip()
     except (OSError, TypeError):
@@ -499,10 +516,117 @@ def expect_same(fn, task="check", hint=None, file=None, call=None, student="myte
     """
     expected, actual = run_both(fn, student)
     why = difference(expected, actual, exact)
-    if why is not None:
-        message = failure_message(task, call or _call_text(fn), expected, actual, why, hint, file)
-        raise CheckFailed(message)
+    if why is not None and _collecting and _collecting[-1].full():
+        _collecting[-1].more += 1  # beyond the calls shown a failure is only counted: no message to build
+    elif why is not None:
+        shown = call or _call_text(fn)
+        message = failure_message(task, shown, expected, actual, why, hint, file)
+        fail(failure_record(task, shown, expected, actual, why, hint, file, message))
     return actual
+
+
+FAILURES_SHOWN = 5  # failing calls of a cell that its record list and message show in full
+RECORD_FIELD = 2_000  # characters of one field of a failure record
+
+
+def failure_record(task, call, expected, actual, why, hint, file, message):
+    """The failure as plain data (the fields of issue 21's contract); ``message`` is the text a student sees."""
+    stub = _stub_raised(actual)
+    where = (parse_stub_message(stub) or {}).get("where") if stub else None
+    raised = actual if isinstance(actual, Raised) else None
+    shown_why = not_started_text(stub, task, file) if stub else why
+    return {
+        "task": task, "kind": "not_started" if stub else "mismatch", "call": call,
+        "torch": _safe_repr(expected), "mytensor": _safe_repr(actual), "why": shown_why,
+        "error_type": raised.type_name if raised else None,
+        "message": _first_line(raised.message if raised else shown_why),
+        "hint": language.hint(hint) if hint else None,
+        "file": where.split(":")[0].strip() if where else file,
+        "function": where.split(":", 1)[1].strip() if where and ":" in where else None,
+        "misconception": None if stub else _misconception_record(task, call, expected, actual),
+        "text": message,
+    }
+
+
+def _first_line(value):
+    return (str(value).strip().splitlines() or [""])[0]
+
+
+def _misconception_record(task, call, expected, actual):
+    """The known misconception these results show, as the record's plain data, or None."""
+    found = _misconception(task, call, expected, actual)
+    return None if found is None else {"id": found.id, "name": found.name, "about": found.about}
+
+
+def error_record(task, error):
+    """The record of a cell that crashed outside a check: the error's type and first line, no traceback."""
+    name = getattr(error, "type_name", None) or type(error).__name__
+    words = str(error).removeprefix(f"{name}: ") if isinstance(error, Exception) else str(error)
+    line = _first_line(words)
+    kind = "not_started" if name == "NotImplementedError" and parse_stub_message(words) else "error"
+    return {"task": task, "kind": kind, "call": None, "torch": None, "mytensor": f"{name}: {line}",
+            "why": text("check.crashed", error=f"{name}: {line}"), "error_type": name, "message": line,
+            "hint": None, "file": None, "function": None, "misconception": None,
+            "text": text("check.crashed", error=f"{name}: {line}")}
+
+
+class Failures:
+    """The failing checks of one cell: the first :data:`FAILURES_SHOWN` records and how many more."""
+
+    def __init__(self):
+        self.records, self.more, self._seen = [], 0, set()
+
+    def full(self):
+        """True once :data:`FAILURES_SHOWN` records are kept: later failures are only counted."""
+        return len(self.records) >= FAILURES_SHOWN
+
+    def add(self, record):
+        """Keep ``record`` unless the same failure is already kept; count it once shown are full."""
+        if record["text"] in self._seen:
+            return
+        self._seen.add(record["text"])
+        if len(self.records) < FAILURES_SHOWN:
+            self.records.append(record)
+        else:
+            self.more += 1
+
+    def error(self):
+        """One CheckFailed for the whole cell: the first failure in full, then the others' first lines and calls."""
+        first, *others = self.records
+        parts = [first["text"]]
+        if others:
+            parts += ["", text("check.also_failing", count=len(others))]
+        for other in others:
+            call = _labelled("  " + text("label.call"), other["call"] or "", 12)
+            parts += ["", "- " + _first_line(other["text"]), call]
+        if self.more:
+            parts += ["", text("check.more_failing", count=self.more)]
+        return CheckFailed("\n".join(parts), self.records, self.more)
+
+
+# While grading, each cell runs inside :func:`collecting`: a failing check adds
+# its record and the cell goes on, so that feedback shows every failing call.
+_collecting = []
+
+
+@contextlib.contextmanager
+def collecting():
+    """Inside: failing checks add their records to the :class:`Failures` yielded instead of raising."""
+    failures = Failures()
+    _collecting.append(failures)
+    try:
+        yield failures
+    finally:
+        _collecting.pop()
+
+
+def fail(record):
+    """Report one failed check: kept while collecting, else raised at once as :class:`CheckFailed`."""
+    record = {k: v[:RECORD_FIELD] if isinstance(v, str) else v for k, v in record.items()}
+    if _collecting:
+        _collecting[-1].add(record)
+        return
+    raise CheckFailed(record["text"], [record])
 
 
 def local_grads(m, y, grad=None):
@@ -585,7 +709,15 @@ def check_examples(function, needle, task, file, student="mytensor"):
     ]
     for failed, why in problems:
         if failed:
-            raise CheckFailed(text("examples.failed", task=task, why=why, file=file))
+            fail(_examples_record(task, name, why, file, report))
+            return
+
+
+def _examples_record(task, name, why, file, report):
+    message = text("examples.failed", task=task, why=why, file=file)
+    return {"task": task, "kind": "examples", "call": f"help(m.{name})", "torch": None, "mytensor": report or None,
+            "why": why, "error_type": None, "message": _first_line(why), "hint": None, "file": file,
+            "function": name, "misconception": None, "text": message}
 
 
 def examples_report(function, globs, needle):

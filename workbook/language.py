@@ -21,6 +21,7 @@ message or a hint of a notebook lacks its Chinese, so new ones get translated.
 """
 
 import argparse
+import contextlib
 import sys
 import unicodedata
 
@@ -67,6 +68,19 @@ def use_edition(code):
         raise ValueError(f"unknown edition {code!r}: choose one of {', '.join(LANGUAGES)}")
     if _in_kernel():
         _edition = normalise(code)
+
+
+@contextlib.contextmanager
+def speaking(code):
+    """Speak ``code`` inside this block, whatever the setting: the grader, for one submission of that edition."""
+    global _edition
+    if normalise(code) is None:
+        raise ValueError(f"unknown edition {code!r}: choose one of {', '.join(LANGUAGES)}")
+    saved, _edition = _edition, normalise(code)
+    try:
+        yield _edition
+    finally:
+        _edition = saved
 
 
 def current():
@@ -196,6 +210,10 @@ MESSAGES = {
                               "（torch 的信息里写 torch 的地方，mytensor 的信息要写 mytensor）"),
     "check.misconception": _m("Known misconception: {name}. {about}", "常见误区：{name}。{about}"),
     "label.call": _m("call", "调用"),
+    "check.also_failing": _m("{count} more failing call(s) of this cell:", "这个单元格还有 {count} 个调用不一致："),
+    "check.more_failing": _m("and {count} more failing calls", "另外还有 {count} 个调用不一致"),
+    "call.from_notebook": _m("# {names}: as the notebook defines them", "# {names}：与 notebook 中的定义相同"),
+    "check.crashed": _m("the cell stopped with {error}", "这个单元格因 {error} 而中止"),
     "label.hint": _m("hint", "提示"),
     "label.edit": _m("edit", "修改"),
     "why.values": _m("values differ", "数值不同"),

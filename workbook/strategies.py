@@ -14,8 +14,12 @@ libraries start from identical elements; the view steps (transpose, slicing)
 then make the layout non-contiguous with a nonzero offset where drawn.
 """
 
+import ast
+
 import numpy as np
 from hypothesis import strategies as st
+
+from workbook.concrete import literal
 
 __all__ = ["shapes", "dtype_names", "arrays", "tensors", "views"]
 
@@ -41,6 +45,24 @@ def _array(shape, dtype_name, seed):
     if dtype_name in FLOAT_NAMES:
         return np.asarray(values / 2).astype(dtype_name)
     return values.astype(dtype_name)
+
+
+def tensor_text(array, dtype_name):
+    """A call that makes the tensor ``m.tensor(array)`` makes, to show in a failure.
+
+    Examples
+    --------
+    >>> tensor_text(np.array([[1, 2]], dtype="int16"), "int16"), tensor_text(np.zeros((0, 2)), "float64")
+    ('m.tensor([[1, 2]], dtype=m.int16)', 'm.zeros((0, 2), dtype=m.float64)')
+    """
+    if array.size == 0:  # a list would lose the shape of an empty array
+        return f"m.zeros({tuple(array.shape)}, dtype=m.{dtype_name})"
+    return f"m.tensor({array.tolist()!r}, dtype=m.{dtype_name})"
+
+
+def subscript_text(index):
+    """``index`` as it is written in brackets: ``[0:2:1, 1:3:2]``."""
+    return ast.unparse(ast.Subscript(ast.Name("t", ast.Load()), literal(index, in_subscript=True), ast.Load()))[1:]
 
 
 @st.composite
@@ -71,8 +93,8 @@ def views(draw, min_dims=1, max_dims=3, dtypes=DTYPE_NAMES):
     if swap:
         sizes[swap[0]], sizes[swap[1]] = sizes[swap[1]], sizes[swap[0]]
     index = tuple(_slice_for(draw, n) for n in sizes) if draw(st.booleans()) else None
-    description = f"m.tensor(<{name} array {shape}>)" + (f".transpose{swap}" if swap else "")
-    description += f"[{index}]" if index else ""
+    description = tensor_text(array, name) + (f".transpose{swap}" if swap else "")
+    description += subscript_text(index) if index else ""
 
     def build(m):
         t = m.tensor(array)
@@ -87,6 +109,6 @@ def tensors(min_dims=0, max_dims=3, dtypes=DTYPE_NAMES):
     @st.composite
     def contiguous(draw):
         shape, name, array = draw(arrays(draw(shapes(min_dims, max_dims)), dtypes))
-        return f"m.tensor(<{name} array {shape}>)", lambda m: m.tensor(array)
+        return tensor_text(array, name), lambda m: m.tensor(array)
 
     return st.one_of(contiguous(), views(max(min_dims, 1), max_dims, dtypes))

@@ -4,6 +4,7 @@ One grammar, used by the release that writes the stubs, by the checks that
 read a stub's message, and by ``make check`` and ``make reset``:
 
 * a task id is ``<section>.<number>``, e.g. ``"4.1"``; shown as ``Task 4.1``;
+  its graded cell has the nbgrader grade id ``task-4-1``;
 * a stub is the body of a function (or method) of the released library:
   ``raise NotImplementedError("Task 4.1: <what> (replace this raise in
   mytensor/<file>.py: <function>; see x4_<topic>.ipynb)")``.
@@ -43,6 +44,26 @@ def task_key(task):
     """``(section, number)`` of a task id such as ``"7.2"``, for ordering tasks."""
     section, number = str(task).split(".")
     return int(section), int(number)
+
+
+def task_of_cell(grade_id):
+    """The task a graded cell checks: ``Task 2.3`` for the grade id ``task-2-3``; any other id as it is.
+
+    >>> task_of_cell("task-2-3"), task_of_cell("summary")
+    ('Task 2.3', 'summary')
+    """
+    found = re.fullmatch(r"task-(\d+)-(\d+)", str(grade_id))
+    return f"Task {found[1]}.{found[2]}" if found else grade_id
+
+
+def shown_key(shown):
+    """The order of a task as shown (``"Task 4.2"``) among tasks: anything else sorts last.
+
+    >>> sorted(["Task 10.1", "summary", "Task 4.2"], key=shown_key)
+    ['Task 4.2', 'Task 10.1', 'summary']
+    """
+    found = re.fullmatch(r"Task (\d+\.\d+)", str(shown))
+    return task_key(found[1]) if found else (10**6, 0)
 
 
 def stub_message(task, what, file, function, notebook):

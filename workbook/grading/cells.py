@@ -22,9 +22,13 @@ import types
 
 from nbformat.v4 import new_output
 
-from workbook.sandbox import host as sandbox
+from workbook import checks
 from workbook.names import PACKAGE
+from workbook.sandbox import host as sandbox
 
+# The failure records of the graded cells run in this process, by grade id
+# (``{"notebook", "task", "failures", "more"}``); the grader empties it per job.
+RECORDS = {}
 OUTPUT_LIMIT = 200_000
 ERROR_TEXT = 20_000  # characters of an error a cell shows: a check's failure, a submission's message
 
@@ -125,19 +129,37 @@ class Runner:
         self.cell_timeout = cell_timeout
         self.namespace = {"__name__": "__main__", "__builtins__": builtins, "get_ipython": _Shell}
         self.count = 0
+        self.records, self.more = [], 0
 
-    def run_cell(self, source):
-        """Run one cell's source; return ``(outputs, execution_count)``."""
+    def run_cell(self, source, task=None):
+        """Run one cell's source; return ``(outputs, execution_count)``.
+
+        Every failing check of the cell is recorded and the cell goes on; at
+        its end one CheckFailed lists them (so nbgrader scores it 0). The
+        records, and one for an error outside a check, are left in
+        ``records`` (the first :data:`checks.FAILURES_SHOWN`) and ``more``.
+        """
         self.count += 1
         self.worker.start_cell(self.cell_timeout)
         out, err, result, error = CappedText(), CappedText(), None, None
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), checks.collecting() as failures:
             try:
                 result = self._execute(source)
             except BaseException as caught:  # a failing cell is recorded, as a kernel would
                 error = caught
         _close_figures()
+        error = self._recorded(failures, error, task)
         return _outputs(out.getvalue(), err.getvalue(), result, error, self.count), self.count
+
+    def _recorded(self, failures, error, task):
+        """Keep the cell's failure records; return the error the cell shows."""
+        if isinstance(error, checks.CheckFailed) and error.records:  # raised while not collecting
+            for record in error.records:
+                failures.add(record)
+        elif error is not None:
+            failures.add(checks.error_record(task, error))
+        self.records, self.more = failures.records, failures.more
+        return failures.error() if failures.records and failures.records[0]["kind"] != "error" else error
 
     def _execute(self, source):
         from IPython.core.inputtransformer2 import TransformerManager

@@ -29,6 +29,7 @@ import atexit
 import contextlib
 import functools
 import hashlib
+import json
 import tempfile
 import threading
 import time
@@ -346,7 +347,7 @@ def check_reply(reply, student, assignment):
         raise Rejected("the worker's name has the wrong type")
     if not isinstance(files, dict) or len(files) > MAX_RESULT_FILES:
         raise Rejected(f"the files are not a mapping of at most {MAX_RESULT_FILES} entries")
-    total = 0
+    total = _answer_size(reply["answer"])
     for name, data in files.items():
         if not isinstance(name, str) or type(data) is not bytes:
             raise Rejected("a file name or content has the wrong type")
@@ -358,6 +359,14 @@ def check_reply(reply, student, assignment):
     if "gradebook.db" in files and not files["gradebook.db"].startswith(SQLITE):
         raise Rejected("gradebook.db is not an SQLite database")
     return answer, files, worker[:200]
+
+
+def _answer_size(answer):
+    """Bytes of the grader's answer (its failure records above all) as JSON: they count with the files."""
+    try:
+        return len(json.dumps(answer).encode())
+    except (TypeError, ValueError, RecursionError):
+        raise Rejected("the grader's answer is not plain data") from None
 
 
 def expected_path(name, student, assignment):

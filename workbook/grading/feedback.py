@@ -32,7 +32,7 @@ from pathlib import Path
 
 from workbook.grading import course
 from workbook import language
-from workbook.tasks import parse_stub_message
+from workbook.tasks import parse_stub_message, shown_key
 from workbook.grading.plaintext import printable
 
 PAGE = "index.html"
@@ -67,37 +67,11 @@ def write(root, assignment, result, uses=None):
     """Write one student's page beside nbgrader's feedback files; return its path."""
     folder = Path(root) / "feedback" / result.student / assignment
     folder.mkdir(parents=True, exist_ok=True)
-    tasks = getattr(result, "tasks", None) or tasks_from_gradebook(root, assignment, result.student)
+    tasks = result.tasks
     page = render(result.student, tasks, getattr(result, "edition", None) or "en", uses or {},
                   sorted(p.name for p in folder.glob("*.html") if p.name != PAGE), _machine_roots(root))
     (folder / PAGE).write_text(page, "utf-8")
     return folder / PAGE
-
-
-def tasks_from_gradebook(root, assignment, student):
-    """``result.tasks`` from the course gradebook's scores alone, for a result that has none (no failures)."""
-    from nbgrader.api import Gradebook
-
-    found = []
-    with Gradebook(course.db_url(root), course.COURSE_ID) as gb:
-        for notebook in gb.find_submission(assignment, student).notebooks:
-            for grade in notebook.grades:
-                points, most = float(grade.score or 0), float(grade.max_score or 0)
-                found.append({"cell": grade.name, "task": _task_of_cell(grade.name), "notebook": notebook.name,
-                              "points": points, "max": most, "failures": [], "more": 0,
-                              "status": "passed" if points >= most else "failed"})
-    return sorted(found, key=lambda t: (t["notebook"], _order(t["task"]), t["cell"]))
-
-
-def _task_of_cell(grade_id):
-    found = re.fullmatch(r"task-(\d+)-(\d+)", grade_id)
-    return f"Task {found[1]}.{found[2]}" if found else grade_id
-
-
-def _order(task):
-    """Notebook order of a task id such as ``"Task 4.2"``; anything else sorts last."""
-    found = re.fullmatch(r"Task (\d+)\.(\d+)", str(task))
-    return (int(found[1]), int(found[2])) if found else (10**6, 0)
 
 
 def _machine_roots(root):
@@ -336,12 +310,12 @@ def _blamed(task, uses, first):
     """``[(task, function, file, status, record)]``: earlier tasks, not passed, whose functions this cell uses."""
     if _status(task) != "failed":
         return []
-    own, seen, found = _order(task.get("task")), set(), []
+    own, seen, found = shown_key(task.get("task")), set(), []
     for owner, function, file in uses.get(task.get("cell"), []):
-        if _order(owner) < own and owner in first and owner not in seen:
+        if shown_key(owner) < own and owner in first and owner not in seen:
             seen.add(owner)
             found.append((owner, function, file, *first[owner]))
-    return sorted(found, key=lambda blamed: _order(blamed[0]))
+    return sorted(found, key=lambda blamed: shown_key(blamed[0]))
 
 
 def _task_section(task, say, blamed):

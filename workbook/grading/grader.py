@@ -7,7 +7,9 @@ process, not once per notebook or submission. It sends one job a line on the
 process's stdin,
 ``{"work": WORK, "student": ..., "assignment": ..., "reasons": [...]}``, and
 reads one reply a line on its stdout:
-``{"code": N, "times": {phase: seconds}, "findings": [...]}``.
+``{"code": N, "times": {...}, "findings": [...], "scores": [...], "records": {...}}``:
+the exit code, the seconds of each phase, the torch imports the sandbox saw,
+the score rows and, per graded cell, its failing calls (:func:`checked_records`).
 
 A job runs nbgrader's autograde then generate_feedback on the private course
 ``WORK`` with the repository's ``nbgrader_config.py``. The notebooks run in
@@ -33,11 +35,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbook import settings
+from workbook import language, settings
 from workbook.grading import course, gradebook, timings
 from workbook.grading.timings import phase
 
 MAX_FINDINGS = 3
+RECORDS_PER_CELL = 5
+RECORD_FIELD = 2_000
+RECORD_FIELDS = ("task", "kind", "call", "torch", "mytensor", "why", "error_type", "message", "hint", "file",
+                 "function", "text")
+MAX_GRADED_CELLS = 200
 
 
 @dataclass
@@ -48,6 +55,7 @@ class Reply:
     times: dict
     findings: list  # the torch imports the sandbox saw
     scores: list  # [[notebook, grade id, score, max score], ...] once autograded
+    records: dict  # {grade id: {"notebook", "task", "failures", "more"}}: each graded cell's failing calls
 
 
 def read_reply(data):
@@ -56,7 +64,39 @@ def read_reply(data):
         raise ValueError("a reply without an exit code")
     findings = [f for f in data.get("findings") or [] if type(f) is str][:MAX_FINDINGS]
     scores = [row for row in data.get("scores") or [] if _score_row(row)]
-    return Reply(data["code"], timings.checked(data.get("times")), findings, scores)
+    return Reply(data["code"], timings.checked(data.get("times")), findings, scores, checked_records(data.get("records")))
+
+
+def checked_records(records):
+    """``{grade id: {"notebook", "task", "failures", "more"}}`` kept to its form and size.
+
+    At most :data:`RECORDS_PER_CELL` failures per cell, each field a string
+    of at most :data:`RECORD_FIELD` characters or None; anything else is
+    dropped, so a reply cannot grow a result without bound.
+    """
+    if not isinstance(records, dict):
+        return {}
+    kept = {}
+    for grade_id, cell in list(records.items())[:MAX_GRADED_CELLS]:
+        if isinstance(grade_id, str) and isinstance(cell, dict) and isinstance(cell.get("failures"), list):
+            failures = [_checked_record(r) for r in cell["failures"][:RECORDS_PER_CELL] if isinstance(r, dict)]
+            more = cell.get("more") if type(cell.get("more")) is int and cell.get("more") > 0 else 0
+            more += len(cell["failures"]) - len(failures)
+            kept[grade_id[:200]] = {"notebook": _field(cell.get("notebook")), "task": _field(cell.get("task")),
+                                    "failures": failures, "more": more}
+    return kept
+
+
+def _field(value):
+    return value[:RECORD_FIELD] if isinstance(value, str) else None
+
+
+def _checked_record(record):
+    kept = {name: _field(record.get(name)) for name in RECORD_FIELDS}
+    found = record.get("misconception")
+    kept["misconception"] = ({name: _field(found.get(name)) for name in ("id", "name", "about")}
+                             if isinstance(found, dict) else None)
+    return kept
 
 
 def _score_row(row):
@@ -153,19 +193,26 @@ def _torch_module(name):
     return type(name) is str and len(name) <= 100 and re.fullmatch(r"torch(\.[A-Za-z_][A-Za-z0-9_]*)*", name) is not None
 
 
-def grade(work, student, assignment, reasons, config, times=None):
+def grade(work, student, assignment, reasons, config, times=None, lang="en"):
     """Autograde, zero when told or when torch was imported, generate feedback; return the reply's fields.
 
-    The seconds of each phase are added to ``times`` (see :mod:`workbook.grading.timings`).
+    Messages are in ``lang``, the language of the edition submitted. The
+    seconds of each phase are added to ``times`` (see :mod:`workbook.grading.timings`).
     """
-    times = {} if times is None else times
+    with language.speaking(lang):
+        return _grade(work, student, assignment, reasons, config, {} if times is None else times)
+
+
+def _grade(work, student, assignment, reasons, config, times):
     with phase(times, "grader imports"):  # once per grader process; nothing on later jobs
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
+        from workbook.grading import cells
         from workbook.sandbox import host as sandbox
 
     sandbox.reuse_workers = True
+    cells.RECORDS.clear()
     nbgrader_config = load_config(work, config)
     api = NbGraderAPI(coursedir=CourseDirectory(config=nbgrader_config), config=nbgrader_config)
     try:
@@ -185,7 +232,7 @@ def grade(work, student, assignment, reasons, config, times=None):
         feedback = api.generate_feedback(assignment, student, force=True)
     print(feedback.get("log", ""), feedback.get("error", ""), sep="\n")
     return {"code": 0 if feedback["success"] else 4, "findings": found,
-            "scores": gradebook.scores(work, student, assignment)}
+            "scores": gradebook.scores(work, student, assignment), "records": checked_records(cells.RECORDS)}
 
 
 def serve(config, requests=sys.stdin, replies=sys.stdout):
@@ -194,7 +241,8 @@ def serve(config, requests=sys.stdin, replies=sys.stdout):
         job, times = json.loads(line), {}
         with open(Path(job["work"]) / "grading.log", "a") as log, contextlib.redirect_stdout(log):
             try:
-                reply = grade(job["work"], job["student"], job["assignment"], job["reasons"], config, times)
+                reply = grade(job["work"], job["student"], job["assignment"], job["reasons"], config, times,
+                              job.get("language", "en"))
             except Exception as error:  # reported for this student; the next job still runs
                 print(f"grading failed: {type(error).__name__}: {error}")
                 reply = {"code": 5}

@@ -20,6 +20,7 @@ from traitlets import Instance, Unicode
 
 from workbook.language import text
 from workbook.settings import Settings
+from workbook.tasks import task_of_cell
 
 class TrustedExecute(NbGraderPreprocessor):
     """Run every code cell here; student code runs only in the sandbox, through the checks."""
@@ -33,8 +34,19 @@ class TrustedExecute(NbGraderPreprocessor):
         with cells.session(package, self.settings) as runner:
             for cell in nb.cells:
                 if cell.cell_type == "code":
-                    cell.outputs, cell.execution_count = runner.run_cell(cell.source)
+                    grade_id = _graded(cell)
+                    task = task_of_cell(grade_id) if grade_id else None
+                    cell.outputs, cell.execution_count = runner.run_cell(cell.source, task)
+                    if grade_id:
+                        cells.RECORDS[grade_id] = {"notebook": resources["metadata"].get("name"), "task": task,
+                                                         "failures": runner.records, "more": runner.more}
         return nb, resources
+
+
+def _graded(cell):
+    """The grade id of a graded test cell (one that is not a solution), else None."""
+    grading = cell.metadata.get("nbgrader", {})
+    return grading.get("grade_id") if grading.get("grade") and not grading.get("solution") else None
 
 
 class HideHiddenTests(NbGraderPreprocessor):

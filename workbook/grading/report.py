@@ -5,7 +5,6 @@ import csv
 import html
 import io
 import os
-import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from workbook.grading import clusters, gradebook
 from workbook.grading.classbook import NOT_SUBMITTED
 from workbook.grading.plaintext import CELL, csv_cell, printable
+from workbook.tasks import task_of_cell
 
 STATUSES = ("passed", "failed", "not_started")
 # Not started is grey, not red: a stub is work to do, not a bug.
@@ -37,12 +37,6 @@ class Table:
 def section_of(notebook):
     """``x3_operations`` -> ``x3``."""
     return notebook.split("_", 1)[0]
-
-
-def label(cell):
-    """A grade id's task: ``task-2-3`` -> ``Task 2.3`` (any other id is its own label)."""
-    found = re.fullmatch(r"task-(\d+)-(\d+)", cell)
-    return f"Task {found[1]}.{found[2]}" if found else cell
 
 
 def collect(root, assignment, results):
@@ -135,7 +129,7 @@ def write_csv(table, path):
 
     A student on the roster who did not submit has a row with no scores.
     """
-    labels = [label(cell) for cell in table.tasks]
+    labels = [task_of_cell(cell) for cell in table.tasks]
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["student_id", "total", "max_score", *table.sections, *labels, "status", "flags"])
@@ -169,7 +163,7 @@ def write_tasks_csv(table, path):
         writer.writerow(["task", "max", "passed", "failed", "not_started", "mean_points"])
         for cell, count in counts.items():
             mean = "" if count["mean"] is None else f"{count['mean']:.2f}"
-            writer.writerow([label(cell), _number(table.task_max[cell]), *(count[s] for s in STATUSES), mean])
+            writer.writerow([task_of_cell(cell), _number(table.task_max[cell]), *(count[s] for s in STATUSES), mean])
 
 
 def write_clusters_csv(found, path):
@@ -183,7 +177,7 @@ def write_clusters_csv(found, path):
                 misconception = (record.get("misconception") or {}).get("id", "")
                 cells = [group.name, misconception, record.get("call", ""), record.get("error_type", ""),
                          clusters.first_line(record.get("message"))]
-                writer.writerow([label(cell), group.count, *map(csv_cell, cells), " ".join(group.students)])
+                writer.writerow([task_of_cell(cell), group.count, *map(csv_cell, cells), " ".join(group.students)])
 
 
 def _flags(row, limit):
@@ -204,7 +198,7 @@ def plot_png(table):
 
     counts = task_counts(table)
     fig, (bars, hist) = plt.subplots(2, 1, figsize=(8, 3 + 0.3 * len(counts)), height_ratios=[3, 1])
-    names, left = [label(cell) for cell in counts], [0] * len(counts)
+    names, left = [task_of_cell(cell) for cell in counts], [0] * len(counts)
     for status in STATUSES:
         widths = [count[status] for count in counts.values()]
         bars.barh(names, widths, left=left, color=COLOURS[status], label=status.replace("_", " "))
@@ -270,7 +264,7 @@ def _tasks_html(table):
                       for s in STATUSES)
         mean = "" if count["mean"] is None else f"{count['mean']:.2f}"
         numbers = "".join(f"<td>{count[s]}</td>" for s in STATUSES)
-        rows.append(f"<tr><td>{html.escape(label(cell))}</td><td>{_number(table.task_max[cell])}</td>{numbers}"
+        rows.append(f"<tr><td>{html.escape(task_of_cell(cell))}</td><td>{_number(table.task_max[cell])}</td>{numbers}"
                     f"<td>{mean}</td><td><div class='bar'>{bar}</div></td></tr>")
     head = "".join(f"<th><span class='{s}'>&nbsp;&nbsp;</span> {s.replace('_', ' ')}</th>" for s in STATUSES)
     return (f"<h2>Tasks</h2><table><tr><th>task</th><th>max</th>{head}<th>mean points</th><th></th></tr>"
@@ -282,7 +276,7 @@ def _clusters_html(table):
     parts = ["<h2>What failed, by task</h2>"]
     for cell, groups in clusters.by_task(table).items():
         items = "".join(f"<li>{_cluster_html(table, group)}</li>" for group in groups)
-        parts.append(f"<h3 id='{html.escape(cell)}'>{html.escape(label(cell))}</h3><ol>{items}</ol>")
+        parts.append(f"<h3 id='{html.escape(cell)}'>{html.escape(task_of_cell(cell))}</h3><ol>{items}</ol>")
     return "".join(parts) if len(parts) > 1 else parts[0] + "<p>no failing call recorded.</p>"
 
 

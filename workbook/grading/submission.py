@@ -9,10 +9,13 @@ Every flag a row of ``grades.csv`` shows is worded in one place,
 :attr:`Result.flags`.
 """
 
+import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbook import tasks as task_grammar
 from workbook.grading import course, gradebook, integrity, timings
 from workbook.names import PACKAGE
 
@@ -79,10 +82,11 @@ def grade_one(grader, root, base, student, submitted, assignment, timeout, sandb
     times = {}
     with timings.phase(times, "prepare"):
         work = stage(root, base, student, submitted, assignment)
-    result = Result(student, work, sandboxed=sandboxed)
+    result = Result(student, work, sandboxed=sandboxed, edition=edition_of(submitted))
     package = work / "submitted" / student / assignment / PACKAGE
     result.zeroed = integrity.torch_uses(package)
-    job = {"work": str(work), "student": student, "assignment": assignment, "reasons": result.zeroed}
+    job = {"work": str(work), "student": student, "assignment": assignment, "reasons": result.zeroed,
+           "language": result.edition}
     with timings.phase(times, "job"):
         reply = grader.grade(job, timeout)
     result.times = {**times, **grader.times}
@@ -96,7 +100,53 @@ def grade_one(grader, root, base, student, submitted, assignment, timeout, sandb
         result.scores = reply.scores
     result.review = integrity.grader_reaches(package)
     result.graded = reply is not None and reply.code == 0 and (work / "autograded" / student / assignment).is_dir()
+    if result.graded:
+        result.tasks = task_results(reply, _cell_order(work / "source" / assignment))
     return result
+
+
+def edition_of(submitted):
+    """``"zh"`` when the submitted notebooks are the Chinese edition's (their setup cells say so), else ``"en"``."""
+    for path in sorted(Path(submitted).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text("utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        sources = ["".join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+        if any(re.search(r"\bstart\(\s*[\"']zh[\"']\s*\)", source) for source in sources if isinstance(source, str)):
+            return "zh"
+    return "en"
+
+
+def task_results(reply, order):
+    """One entry per graded cell, in notebook order, from the reply's score rows and failure records."""
+    found = [_task(notebook, cell, points, most, reply.records.get(cell)) for notebook, cell, points, most in reply.scores]
+    return sorted(found, key=lambda task: (task["notebook"], order.get((task["notebook"], task["cell"]), 0)))
+
+
+def _task(notebook, grade_id, points, most, found):
+    """A graded cell's status: passed at full points; not started when every failure met a stub; else failed."""
+    failures = found["failures"] if found else []
+    if points >= most:
+        status = "passed"
+    elif failures and all(record["kind"] == "not_started" for record in failures):
+        status = "not_started"
+    else:
+        status = "failed"
+    return {"cell": grade_id, "task": task_grammar.task_of_cell(grade_id), "notebook": notebook,
+            "points": float(points), "max": float(most), "status": status, "failures": failures,
+            "more": found["more"] if found else 0}
+
+
+def _cell_order(source):
+    """``{(notebook, grade id): position}`` of the graded cells of the source notebooks."""
+    order = {}
+    for path in sorted(Path(source).glob("*.ipynb")):
+        for position, cell in enumerate(json.loads(path.read_text("utf-8"))["cells"]):
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id:
+                order[(path.stem, grade_id)] = position
+    return order
 
 
 def merge(root, result, assignment):

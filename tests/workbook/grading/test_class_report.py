@@ -16,6 +16,7 @@ import pytest
 from workbook.grading import classbook, clusters, gradebook, report, roster, submission
 from workbook.grading.course import COURSE_ID
 from workbook.names import ASSIGNMENT, ASSIGNMENT_ZH
+from workbook.tasks import task_of_cell
 
 MAX = {"task-1-1": 2.0, "task-1-2": 1.0}
 ORIGIN = {"course": "/course", "assignment": ASSIGNMENT, "batch": {"source": "in", "graded_at": "2026-01-01 10:00 UTC"}}
@@ -31,7 +32,7 @@ ALIGNED = {"id": "broadcast-left-aligned", "name": "shapes aligned on the left",
 
 
 def task(cell, points, status, failures=()):
-    return {"cell": cell, "task": report.label(cell), "notebook": "x1_creating", "points": points,
+    return {"cell": cell, "task": task_of_cell(cell), "notebook": "x1_creating", "points": points,
             "max": MAX[cell], "status": status, "failures": list(failures), "more": 0}
 
 
@@ -81,7 +82,7 @@ def test_each_task_counts_passed_failed_and_not_started_apart(tmp_path):
     for cell, row in zip(MAX, rows):
         tasks = [t for made in CLASS.values() for t in made.tasks if t["cell"] == cell]
         counts = [str(sum(t["status"] == s for t in tasks)) for s in ("passed", "failed", "not_started")]
-        assert row == [report.label(cell), f"{MAX[cell]:g}", *counts, f"{sum(t['points'] for t in tasks) / 3:.2f}"]
+        assert row == [task_of_cell(cell), f"{MAX[cell]:g}", *counts, f"{sum(t['points'] for t in tasks) / 3:.2f}"]
     assert rows[1][2:5] == ["1", "1", "1"], "Task 1.2 has one of each"
 
 
@@ -152,7 +153,7 @@ def test_grades_csv_keeps_its_first_columns_and_gains_one_per_task(tmp_path):
     assert header == ["student_id", "total", "max_score", "x1", "Task 1.1", "Task 1.2", "status", "flags"]
     by_student = {row[0]: dict(zip(header, row)) for row in rows}
     for student, made in CLASS.items():
-        assert [float(by_student[student][report.label(t["cell"])]) for t in made.tasks] == [t["points"] for t in made.tasks]
+        assert [float(by_student[student][task_of_cell(t["cell"])]) for t in made.tasks] == [t["points"] for t in made.tasks]
         assert float(by_student[student]["total"]) == sum(t["points"] for t in made.tasks)
 
 

@@ -21,7 +21,6 @@ import math
 import re
 import warnings
 from fractions import Fraction
-from pathlib import Path
 
 import nbformat
 import numpy as np

@@ -93,7 +93,7 @@ def test_grad_fn_name(student):
         return mytensor.arange(n, dtype=dtype).requires_grad_()
 
     student.arange = arange
-    _fails(lambda m: m.arange(3, dtype=m.float32).requires_grad_() * 2 if m is not student
+    _fails(lambda m: m.arange(3, dtype=m.float32).requires_grad_() * 1 if m is not student
            else arange(3, dtype=mytensor.float32) + 0, "grad_fn MulBackward0 vs AddBackward0")
 
 
