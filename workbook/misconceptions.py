@@ -3,7 +3,7 @@
 A misconception has an id (kebab-case), the tasks it belongs to, a name and
 one sentence in English and Chinese, and a recogniser. The recogniser reads
 only what a check already holds: the task, the call text, torch's result and
-the student's result (a ``checks.Snapshot`` for a tensor, a ``checks.Raised``
+the student's result (a ``compare.Snapshot`` for a tensor, a ``compare.Raised``
 for an exception, else plain data). It never reads the student's code, so the
 same bank serves a student's own notebook and the grader.
 
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import language
+from .compare import difference
 
 __all__ = ["BANK", "Found", "Misconception", "matching", "recognise"]
 
@@ -155,12 +156,10 @@ class Case:
     """One failed check: its task and call, every leaf pair of results, and those that differ."""
 
     def __init__(self, task, call, expected, actual):
-        from . import checks  # checks imports this module to name a failure's misconception
-
         self.task, self.call = task, call or ""
         self.pairs = _pairs(expected, actual)
-        self.diffs = [(e, a) for e, a in self.pairs if checks.difference(e, a) is not None]
-        self.differs = checks.difference(expected, actual) is not None
+        self.diffs = [(e, a) for e, a in self.pairs if difference(e, a) is not None]
+        self.differs = difference(expected, actual) is not None
 
     @property
     def first(self):

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbook import checks
+from workbook import checks, compare
 from workbook.grading import grade
 from workbook.sandbox import host as sandbox, wire
 from workbook.sandbox import inside as sandbox_inside
@@ -275,7 +275,7 @@ def test_a_submission_raises_only_ordinary_errors_in_the_grader():
 def test_a_wrong_result_of_a_megabyte_fails_with_a_short_message(worker):
     with sandbox.using(worker), pytest.raises(checks.CheckFailed) as failed:
         checks.expect_same(lambda m: tuple("x" * 20_000 for _ in range(45)) if m.__name__ == "mytensor" else (1,))
-    assert len(str(failed.value)) < 2 * checks.REPR_TEXT + 2_000
+    assert len(str(failed.value)) < 2 * compare.REPR_TEXT + 2_000
 
 
 def test_a_cell_shows_at_most_a_fixed_amount_of_error_text(worker):

@@ -14,7 +14,7 @@ import pytest
 
 from tests.workbook.release.test_glossary import axis_words, glossary, missing_terms
 from tests.workbook.release.test_zh_punctuation import half_width_marks
-from workbook import checks, language, misconceptions, check as task_check
+from workbook import checks, compare, language, misconceptions, check as task_check
 from workbook.release import mutants
 from workbook.sandbox import wire
 
@@ -293,7 +293,7 @@ def _as_student(value):
     """torch's result as the student's side would send it: tensors as snapshots."""
     if isinstance(value, (tuple, list)) and type(value).__name__ != "Size":
         return type(value)(_as_student(v) for v in value)
-    if not checks._is_torch_tensor(value):
+    if not compare._is_torch_tensor(value):
         return value
     grad_fn = type(value.grad_fn).__name__ if value.grad_fn is not None else None
     return checks.Snapshot(tuple(value.shape), str(value.dtype).split(".")[-1], value.detach().numpy().copy(),
