@@ -477,9 +477,14 @@ def collecting():
 
 
 def fail(record):
-    """Report one failed check: kept while collecting, else raised at once as :class:`CheckFailed`."""
+    """Report one failed check: kept while collecting, else raised at once as :class:`CheckFailed`.
+
+    A check that met a stub ends its cell even while collecting: the rest of
+    the cell would meet the same unwritten task, and the feedback of a task
+    not started is the one stub to replace.
+    """
     record = {k: v[:RECORD_FIELD] if isinstance(v, str) else v for k, v in record.items()}
-    if _collecting:
+    if _collecting and record["kind"] != "not_started":
         _collecting[-1].add(record)
         return
     raise CheckFailed(record["text"], [record])

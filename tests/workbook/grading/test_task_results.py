@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from tests.grading import tiny
-from workbook.grading import course, grade
+from workbook.grading import course, grade, grader
 from workbook import language, settings
 from workbook.release import stubbing
 from workbook.names import ASSIGNMENT
@@ -22,7 +22,10 @@ REPO = course.REPO
 SOLUTIONS = REPO / "solutions"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # student: (sections done, the notebooks submitted)
-STUDENTS = {"reference": (99, REPO / "notebooks"), "partial": (3, REPO / "notebooks" / "zh"), "stub": (0, REPO / "notebooks")}
+STUDENTS = {"reference": (99, REPO / "notebooks"), "partial": (3, REPO / "notebooks" / "zh"), "stub": (0, REPO / "notebooks"),
+            "reversed": (99, REPO / "notebooks")}
+# The reference with one plausible bug: contiguous strides listed backwards (Task 1.1).
+REVERSED = ("    return tuple(reversed(strides))\n", "    return tuple(strides)\n")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +36,9 @@ def graded(tmp_path_factory):
     root = course.build(tmp / "course", notebooks, tmp / "student" / "mytensor")
     for student, (done, submitted) in STUDENTS.items():
         files = {k[len("mytensor/"):]: v.decode() for k, v in stubbing.build_package(SOLUTIONS, done).items()}
+        if student == "reversed":
+            assert files["_layout.py"].count(REVERSED[0]) == 1
+            files["_layout.py"] = files["_layout.py"].replace(*REVERSED)
         tiny.make_zip(tmp / "in" / f"{student}__{ASSIGNMENT}.zip", submitted, files, student)
     config = settings.read()
     grade.check_sandbox(config)
@@ -69,10 +75,12 @@ def test_the_reference_passes_every_task(graded):
 
 
 def test_stubs_only_are_not_started(graded):
+    """A cell ends at its first stub: the one line that matters is which raise to replace."""
     _, results = graded
     tasks = results["stub"].tasks
-    assert all(t["points"] == 0 and t["failures"] for t in tasks)
+    assert all(t["points"] == 0 and len(t["failures"]) == 1 and not t["more"] for t in tasks)
     assert {t["status"] for t in tasks} == {"not_started"}
+    assert all(t["failures"][0]["file"].startswith("mytensor/") and t["failures"][0]["function"] for t in tasks)
     assert results["stub"].edition == "en"
 
 
@@ -96,9 +104,12 @@ def _error_of(root, student, notebook, grade_id):
 
 def test_a_cell_shows_five_failing_calls_then_how_many_more(graded):
     root, results = graded
-    for task in results["stub"].tasks:
+    (task,) = [task for task in results["reversed"].tasks if task["cell"] == "task-1-1"]
+    assert task["status"] == "failed" and all(record["kind"] == "mismatch" for record in task["failures"])
+    assert [record["misconception"]["id"] for record in task["failures"]][:1] == ["strides-reversed"]
+    for task in [task]:
         assert len(task["failures"]) == 5 and task["more"] > 0, task["cell"]
-        error = _error_of(root, "stub", task["notebook"], task["cell"])
+        error = _error_of(root, "reversed", task["notebook"], task["cell"])
         assert error.ename == "CheckFailed"
         assert error.evalue.startswith(task["failures"][0]["text"])
         assert all(line in error.evalue for record in task["failures"] for line in record["call"].splitlines())
@@ -111,7 +122,7 @@ def test_records_are_plain_data_within_their_limits(graded):
         assert json.loads(json.dumps(result.tasks)) == result.tasks
         for task in result.tasks:
             for record in task["failures"]:
-                assert all(len(value) <= grade.RECORD_FIELD for value in record.values() if isinstance(value, str))
+                assert all(len(value) <= grader.RECORD_FIELD for value in record.values() if isinstance(value, str))
                 assert record["task"] == task["task"] and record["call"] and "lambda m" not in record["call"]
 
 
@@ -122,6 +133,6 @@ def test_a_chinese_submission_is_graded_in_chinese(graded):
     failing = [task for task in result.tasks if task["failures"]]
     assert failing and all(CHINESE.search(r["text"]) and CHINESE.search(r["why"]) for t in failing for r in t["failures"])
     error = _error_of(root, "partial", failing[0]["notebook"], failing[0]["cell"])
-    assert error.evalue.endswith(language.text("check.more_failing", "zh", count=failing[0]["more"]))
+    assert error.evalue == failing[0]["failures"][0]["text"] and CHINESE.search(error.evalue)
     english = [r for t in results["stub"].tasks for r in t["failures"]]
     assert not any(CHINESE.search(r["why"]) for r in english)
