@@ -304,12 +304,11 @@ def _not_started_parts(task, call, expected, stub, file):
             _labelled("torch", _safe_repr(expected)), _labelled("mytensor", f"NotImplementedError: {stub}")]
 
 
-def _mismatch_parts(task, call, expected, actual, why):
+def _mismatch_parts(task, call, expected, actual, why, found):
     parts = [text("check.mismatch", task=task, why=why), _labelled(text("label.call"), call), "",
              _side_by_side(_safe_repr(expected), _safe_repr(actual)), ""]
     if why == text("why.messages") and "torch" in expected.message:
         parts.insert(-1, text("check.says_mytensor"))
-    found = _misconception(task, call, expected, actual)
     if found is not None:
         parts.insert(-1, text("check.misconception", name=found.name, about=found.about))
     return parts
@@ -320,20 +319,25 @@ def _misconception(task, call, expected, actual):
     return misconceptions.recognise(task, call, expected, actual)
 
 
-def failure_message(task, call, expected, actual, why, hint=None, file=None):
+_LOOK_UP = object()
+
+
+def failure_message(task, call, expected, actual, why, hint=None, file=None, found=_LOOK_UP):
     """The text a student sees when a check fails.
 
     torch's result is printed as torch prints it. A mytensor side that stopped
     at a stub's ``NotImplementedError`` reads as a task not started yet, with
     the file (and function) to edit; any other difference names what differs,
     then shows both results in columns, or one under the other when they are
-    too wide. The hint comes last.
+    too wide, and the known misconception it shows (``found``, looked up in
+    :mod:`workbook.misconceptions` unless given). The hint comes last.
     """
     stub = _stub_raised(actual)
     if stub is not None:
         parts = _not_started_parts(task, call, expected, stub, file)
     else:
-        parts = _mismatch_parts(task, call, expected, actual, why)
+        found = _misconception(task, call, expected, actual) if found is _LOOK_UP else found
+        parts = _mismatch_parts(task, call, expected, actual, why, found)
     if hint:
         parts.append(_labelled(text("label.hint"), language.hint(hint)))
     if file and stub is None:  # a task not started names its file in the first line
@@ -376,8 +380,9 @@ def expect_same(fn, task="check", hint=None, file=None, call=None, student="myte
         _collecting[-1].more += 1  # beyond the calls shown a failure is only counted: no message to build
     elif why is not None:
         shown = call or _call_text(fn)
-        message = failure_message(task, shown, expected, actual, why, hint, file)
-        fail(failure_record(task, shown, expected, actual, why, hint, file, message))
+        found = None if _stub_raised(actual) else _misconception(task, shown, expected, actual)
+        message = failure_message(task, shown, expected, actual, why, hint, file, found)
+        fail(failure_record(task, shown, expected, actual, why, hint, file, message, found))
     return actual
 
 
@@ -385,8 +390,8 @@ FAILURES_SHOWN = 5  # failing calls of a cell that its record list and message s
 RECORD_FIELD = 2_000  # characters of one field of a failure record
 
 
-def failure_record(task, call, expected, actual, why, hint, file, message):
-    """The failure as plain data (the fields of issue 21's contract); ``message`` is the text a student sees."""
+def failure_record(task, call, expected, actual, why, hint, file, message, found=None):
+    """The failure as plain data; ``message`` is the text a student sees, ``found`` the misconception it names."""
     stub = _stub_raised(actual)
     where = (parse_stub_message(stub) or {}).get("where") if stub else None
     raised = actual if isinstance(actual, Raised) else None
@@ -399,19 +404,13 @@ def failure_record(task, call, expected, actual, why, hint, file, message):
         "hint": language.hint(hint) if hint else None,
         "file": where.split(":")[0].strip() if where else file,
         "function": where.split(":", 1)[1].strip() if where and ":" in where else None,
-        "misconception": None if stub else _misconception_record(task, call, expected, actual),
+        "misconception": None if found is None else {"id": found.id, "name": found.name, "about": found.about},
         "text": message,
     }
 
 
 def _first_line(value):
     return (str(value).strip().splitlines() or [""])[0]
-
-
-def _misconception_record(task, call, expected, actual):
-    """The known misconception these results show, as the record's plain data, or None."""
-    found = _misconception(task, call, expected, actual)
-    return None if found is None else {"id": found.id, "name": found.name, "about": found.about}
 
 
 def error_record(task, error):

@@ -50,8 +50,9 @@ def failing_calls(parent):
                 for number, source in enumerate(cell.setup):
                     task_check.run_source(source, namespace, f"<{cell.notebook.name} setup {number}>", 0)
                 with checks.collecting() as failures:
-                    task_check.run_source(cell.part(hidden=True), namespace, f"<{cell.grade_id}>", 0)
-            found += [(cell, record) for record in failures.records]
+                    error, _ = task_check.run_source(cell.part(hidden=True), namespace, f"<{cell.grade_id}>", 0)
+            stopped = error.records if isinstance(error, checks.CheckFailed) else []  # a stub ends its cell
+            found += [(cell, record) for record in failures.records + stopped]
     return found
 
 

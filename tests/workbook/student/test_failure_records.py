@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import mytensor
-from workbook import checks, language
+from workbook import checks, language, misconceptions
 
 FIELDS = {"task", "kind", "call", "torch", "mytensor", "why", "error_type", "message", "hint", "file", "function",
           "misconception", "text"}
@@ -76,7 +76,7 @@ def test_a_recognised_misconception_is_named(student, monkeypatch):
         seen.append((task, call))
         return types.SimpleNamespace(id="off-by-one", name="arange is off by one", about="Each value is one too big.")
 
-    monkeypatch.setitem(sys.modules, "workbook.misconceptions", types.SimpleNamespace(recognise=recognise))
+    monkeypatch.setattr(misconceptions, "recognise", recognise)
     student.arange = lambda n: mytensor.arange(n) + 1
     record = _record(lambda m: m.arange(3))
     assert seen == [("Task 9.9", "m.arange(3)")]
