@@ -344,5 +344,6 @@ def summary(table, problems, out, root):
     lines = [f"graded {len(table.rows)} submissions: {out / 'grades.csv'}, {out / 'report.html'}"]
     lines += [f"  flagged {row['student_id']}: {_flags(row, CELL)}" for row in flagged]
     lines += [f"  intake: {p}" for p in _listed(problems, SHOWN_IN_SUMMARY, out / "report.html")]
-    lines.append(f"feedback: {root / 'feedback'} (hand it back with `nbgrader release_feedback`)")
+    lines.append(f"feedback: {root / 'feedback'} (hand it back: LMS zips with `python -m workbook feedback --lms "
+                 f"canvas|moodle OUT`; `nbgrader release_feedback` serves the exchange only)")
     return "\n".join(lines)
