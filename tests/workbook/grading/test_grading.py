@@ -204,10 +204,10 @@ def _points(notebooks, upto):
     return total
 
 
-@pytest.mark.skipif(not list(SOLUTIONS.glob("x[0-9]_*.ipynb")), reason="the workbook's source notebooks are not written yet")
 @pytest.fixture(scope="module")
 def full_workbook(tmp_path_factory):
-    """Every notebook graded with two jobs: stubs, a checker-patching stub, sections 1-3 done, the reference.
+    """Every notebook graded with two jobs: stubs, a checker-patching stub, sections 1-3 done, the reference,
+    and the reference with strides listed backwards.
 
     Returns ``(tmp, course root, {jobs: grades.csv rows}, notebooks)``; the run with one job follows in the test.
     """
@@ -222,12 +222,16 @@ def full_workbook(tmp_path_factory):
         files = {k[len("mytensor/"):]: v.decode() for k, v in stubbing.build_package(SOLUTIONS, keep).items()}
         if student == "patcher":
             files["__init__.py"] = PATCH_CHECKER + files["__init__.py"]
+        if student == "reversed":  # a plausible bug of Task 1.1 that later tasks meet too
+            assert files["_layout.py"].count(REVERSED[0]) == 1
+            files["_layout.py"] = files["_layout.py"].replace(*REVERSED)
         tiny.make_zip(tmp / "in" / f"{student}__mytensor-workbook.zip", root / "release" / course.ASSIGNMENT, files, student)
     grade.main([str(tmp / "in"), "--course", str(root), "--out", str(tmp / "out2"), "--jobs", "2"])
     return tmp, root, {2: read_grades(tmp / "out2" / "grades.csv")}, notebooks
 
 
-FULL_WORKBOOK = {"stub": 0, "partial": 3, "reference": 99, "patcher": 0}
+FULL_WORKBOOK = {"stub": 0, "partial": 3, "reference": 99, "patcher": 0, "reversed": 99}
+REVERSED = ("    return tuple(reversed(strides))\n", "    return tuple(strides)\n")
 
 
 def test_full_workbook_stub_reference_partial(full_workbook):
@@ -239,6 +243,7 @@ def test_full_workbook_stub_reference_partial(full_workbook):
     totals = {s: float(row["total"]) for s, row in runs[2].items()}
     everything = _points(notebooks, len(notebooks))
     expected = {"stub": 0, "partial": _points(notebooks, 3), "reference": everything, "patcher": 0}
+    assert 0 < totals.pop("reversed") < everything
     assert totals == expected
     assert {float(row["max_score"]) for row in runs[2].values()} == {everything}
     assert {int(path.name[1]) for path in notebooks} >= {9}, "x.9 is graded too"
@@ -259,7 +264,7 @@ def test_the_class_report_and_feedback_pages_read_in_a_browser(full_workbook, tm
     bs.chromium_or_skip("browser tests")
     tmp, root, _, _ = full_workbook
     pages = {student: root / "feedback" / student / course.ASSIGNMENT / "index.html"
-             for student in ("reference", "partial", "stub")}
+             for student in ("reference", "partial", "stub", "reversed")}
     with sync_playwright() as playwright:
         context = bs.launch_browser(playwright, tmp_path / "chromium-profile")
         page = context.new_page()
@@ -278,11 +283,13 @@ def test_the_class_report_and_feedback_pages_read_in_a_browser(full_workbook, tm
                 statuses[student] = set(page.locator("#summary [data-status]").evaluate_all(
                     "rows => rows.map(row => row.dataset.status)"))
                 bs.screenshot(page, f"feedback-{student}")
+            misconceptions = page.locator(".misconception").all_inner_texts()  # the last page: reversed strides
         finally:
             context.close()
     assert statuses["reference"] == {"passed"}
     assert statuses["stub"] == {"not_started"}
     assert {"passed", "not_started"} <= statuses["partial"]
+    assert "failed" in statuses["reversed"] and any("strides" in text.lower() for text in misconceptions), misconceptions
     assert not watch.errors, watch.errors
 
 
