@@ -425,7 +425,8 @@ def _where(record, say):
 def _misconception(found, say):
     if not isinstance(found, dict) or not found.get("name"):
         return ""
-    about = f'<br>{say.clean(found["about"])}' if found.get("about") else ""
+    # The bank writes code as `code` spans, escaped first and then shown as code.
+    about = "<br>" + _CODE.sub(r"<code>\1</code>", say.clean(found["about"])) if found.get("about") else ""
     return (f'<p class="misconception">{say.label("page.misconception")}'
             f'<strong>{say.clean(found["name"])}</strong>{about}</p>')
 
