@@ -10,13 +10,13 @@ Every flag a row of ``grades.csv`` shows is worded in one place,
 """
 
 import json
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook import tasks as task_grammar
 from workbook.grading import course, gradebook, integrity, timings
+from workbook.release import translation
 from workbook.names import PACKAGE
 
 UNSANDBOXED = "UNSANDBOXED: student code ran without the sandbox (--no-sandbox)"
@@ -106,14 +106,14 @@ def grade_one(grader, root, base, student, submitted, assignment, timeout, sandb
 
 
 def edition_of(submitted):
-    """``"zh"`` when the submitted notebooks are the Chinese edition's (their setup cells say so), else ``"en"``."""
+    """``"zh"`` when the submitted notebooks are the Chinese edition's (the release marks them so), else ``"en"``."""
     for path in sorted(Path(submitted).glob("*.ipynb")):
         try:
-            cells = json.loads(path.read_text("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
+            notebook = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
             continue
-        sources = ["".join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
-        if any(re.search(r"\bstart\(\s*[\"']zh[\"']\s*\)", source) for source in sources if isinstance(source, str)):
+        if isinstance(notebook, dict) and isinstance(notebook.get("metadata"), dict) \
+                and isinstance(notebook["metadata"].get("workbook"), dict) and translation.edition_of(notebook) == "zh":
             return "zh"
     return "en"
 
